@@ -1,0 +1,49 @@
+// Bundles the VM, the tools and the unit tests with esbuild.
+// Entry points are listed here once; `make` calls this script.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const watchTests = process.argv.includes('--tests');
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'build') continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: 'linked',
+  external: ['koffi'],
+  logLevel: 'warning',
+  // esbuild's ESM output needs `require` for koffi (a CommonJS native module).
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+};
+
+mkdirSync('build', { recursive: true });
+await esbuild.build({
+  ...common,
+  entryPoints: { converge: 'vm/main.ts' },
+  outdir: 'build',
+  outExtension: { '.js': '.mjs' },
+});
+
+const tools = ['tools/regress.ts', 'tools/bench.ts'].filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+if (tools.length > 0) {
+  await esbuild.build({ ...common, entryPoints: tools, outdir: 'build/tools', outExtension: { '.js': '.mjs' } });
+}
+
+if (watchTests) {
+  const tests = findTests('.').filter((p) => !p.startsWith('node_modules'));
+  if (tests.length > 0) {
+    await esbuild.build({ ...common, entryPoints: tests, outdir: 'build/test', outbase: '.', outExtension: { '.js': '.mjs' } });
+  }
+}
