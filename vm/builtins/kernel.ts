@@ -46,6 +46,21 @@ export const K = {
   BuiltinsModule: NONE,
 };
 
+/**
+ * Entry points into the interpreter, installed by vm/bytecode/interp.ts, so builtins can
+ * call Converge code without importing the interpreter. `call` returns NONE on failure.
+ */
+export const hooks = {
+  call: (_fn: Value, _args: readonly Value[]): Value => {
+    throw new Error('internal error: interpreter not initialised');
+  },
+};
+
+/** Calls method `name` of `o` (the re-entrant path; failure is NONE). */
+export function callMethodNamed(o: Value, name: string, args: readonly Value[]): Value {
+  return hooks.call(getSlot(o, sym(name)), args);
+}
+
 /** Exception classes by name (the Exceptions module). */
 export const EXC: Record<string, Value> = {};
 

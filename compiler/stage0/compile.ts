@@ -1,0 +1,80 @@
+// The stage-0 compiler driver: source file -> bytecode unit, resolving imports against
+// the file system (spec/language.md §14.3): the importing file's directory, then the
+// include directories, then the standard library, then the VM's own modules.
+
+import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parse } from './parser.js';
+import { compileModule, type ResolvedImport } from './codegen.js';
+import { CompileError } from './errors.js';
+import type { UnitDef } from '../../vm/bytecode/unit.js';
+import type { Span } from './ast.js';
+
+export interface ImportEnv {
+  /** Directories searched after the importing file's own. */
+  readonly includes: readonly string[];
+  /** Modules implemented by the VM (matched on the first path component). */
+  readonly isNativeModule: (name: string) => boolean;
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The module id of a source file: its canonical path. */
+export function modIdOf(path: string): string {
+  return realpathSync(path);
+}
+
+/** Resolves an import path from the directory `fromDir`; null if it names nothing there. */
+function resolveIn(dir: string, path: readonly string[]): ResolvedImport | null {
+  let d = dir;
+  for (let i = 0; i < path.length; i++) {
+    const file = join(d, `${path[i]}.cv`);
+    if (isFile(file)) return { modId: modIdOf(file), defns: path.slice(i + 1) };
+    const sub = join(d, path[i]);
+    if (!isDir(sub)) return null;
+    d = sub;
+  }
+  throw new CompileError(`Importing the package '${path.join('::')}' itself is not supported yet; import its modules.`, null);
+}
+
+export function resolveImport(fromFile: string, path: readonly string[], span: Span, env: ImportEnv): ResolvedImport {
+  try {
+    for (const dir of [dirname(fromFile), ...env.includes]) {
+      const r = resolveIn(dir, path);
+      if (r !== null) return r;
+    }
+  } catch (e) {
+    if (e instanceof CompileError) throw new CompileError(e.message, span);
+    throw e;
+  }
+  if (env.isNativeModule(path[0])) return { modId: path[0], defns: path.slice(1) };
+  throw new CompileError(`Can't find module / package '${path.join('::')}'.`, span);
+}
+
+/** Compiles one source file. Throws CompileError (with the source for reporting). */
+export function compileFile(path: string, env: ImportEnv): UnitDef {
+  const src = readFileSync(path);
+  const mod = parse(src);
+  const name = basename(path).replace(/\.[^.]*$/, '');
+  return compileModule(mod, {
+    name,
+    modId: modIdOf(path),
+    srcPath: modIdOf(path),
+    srcMtime: statSync(path).mtimeMs,
+    resolveImport: (p, span) => resolveImport(path, p, span, env),
+  });
+}

@@ -1,0 +1,83 @@
+// Auto-make (spec/tools.md §1.3, §2.3-2.4): compiles a program's modules that are stale,
+// keeping a bytecode cache `M.cvb` beside each `M.cv` (used only when strictly newer than
+// the source, a valid module file, and for the same module id; never overwriting a file
+// that is not Converge bytecode), and returns the units to link, main module first.
+
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { compileFile, modIdOf, type ImportEnv } from '../compiler/stage0/compile.js';
+import { MODULE_MAGIC, readUnit, writeUnit, LoadError } from './bytecode/format-cvb.js';
+import { verifyUnit, VerifyError } from './bytecode/verify.js';
+import type { UnitDef } from './bytecode/unit.js';
+
+export interface MakeOptions {
+  readonly fresh: boolean;
+  readonly verbose: number;
+  readonly env: ImportEnv;
+  readonly log: (msg: string) => void;
+}
+
+function cachePathOf(src: string): string {
+  return src.replace(/\.cv$/, '') + '.cvb';
+}
+
+function mtime(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+/** The cached unit for `src`, or null if there is none usable. */
+function cached(src: string, modId: string): UnitDef | null {
+  const cache = cachePathOf(src);
+  const t = mtime(cache);
+  if (t < 0 || t <= mtime(src)) return null;
+  try {
+    const u = readUnit(readFileSync(cache), cache);
+    if (u.modId !== modId) return null;
+    verifyUnit(u);
+    return u;
+  } catch (e) {
+    if (e instanceof LoadError || e instanceof VerifyError) return null;
+    throw e;
+  }
+}
+
+function writeCache(src: string, u: UnitDef): void {
+  const cache = cachePathOf(src);
+  try {
+    if (mtime(cache) >= 0) {
+      const head = readFileSync(cache).subarray(0, 8).toString('latin1');
+      if (head !== MODULE_MAGIC && statSync(cache).size > 0) return; // not ours: leave it alone
+    }
+    writeFileSync(cache, writeUnit(u));
+  } catch {
+    // Caches are an optimisation: failing to write one is not an error.
+  }
+}
+
+/** Compiles what is stale; returns every module the program imports, main first. */
+export function make(mainSrc: string, opts: MakeOptions): UnitDef[] {
+  const out: UnitDef[] = [];
+  const seen = new Set<string>();
+  const queue = [mainSrc];
+  while (queue.length > 0) {
+    const src = queue.shift()!;
+    const modId = modIdOf(src);
+    if (seen.has(modId)) continue;
+    seen.add(modId);
+    let u = opts.fresh ? null : cached(src, modId);
+    if (u === null) {
+      if (opts.verbose > 0) opts.log(`===> Compiling ${modId}...`);
+      u = compileFile(src, opts.env);
+      verifyUnit(u);
+      writeCache(src, u);
+      if (opts.verbose > 0) opts.log(`===> Finished compiling ${modId}.`);
+    }
+    out.push(u);
+    for (const imp of u.imports) if (imp.startsWith('/') && !seen.has(imp)) queue.push(imp);
+  }
+  if (opts.verbose > 0) opts.log('===> Linking.');
+  return out;
+}

@@ -1,0 +1,96 @@
+// Frames (DESIGN D4): heap objects linked to their caller, each with a fixed-size operand
+// stack sized by the compiler's static maximum. Stack markers (failure, generator and
+// exception frames) live on that stack as small integers; ffp/gfp/xfp index the
+// innermost of each kind (-1 = none).
+
+import { alloc } from '../rts/alloc.js';
+import { I32 } from '../rts/heap.js';
+import { T, FrameF, VarsF, FuncF, ModuleF } from '../rts/layout.js';
+import { getV, getI, setI, setV, setItem, val } from '../rts/ll.js';
+import { NONE, type Value } from '../rts/value.js';
+import { allocList, listPush } from '../rts/objects.js';
+import { K, raise } from '../builtins/kernel.js';
+import { codes, type LoadedCode } from './loaded.js';
+
+/** How a frame's result is delivered when it returns (Frame.mode, low 4 bits). */
+export const enum Mode {
+  /** Pushed on the caller's stack (or the caller fails). */
+  NORMAL = 0,
+  /** Called as a generator: values go to the caller's innermost generator marker. */
+  GEN = 1,
+  /** Called from TypeScript (a builtin): run() returns the value. Bits 4+: builtin index + 1. */
+  HOST = 2,
+  /** A module's initialisation: the caller gets the module object. */
+  IMPORT = 3,
+  /** Pumped as a generator from TypeScript: run() returns at each YIELD too. */
+  HOST_GEN = 4,
+}
+
+export function isHostMode(mode: number): boolean {
+  const m = mode & 15;
+  return m === Mode.HOST || m === Mode.HOST_GEN;
+}
+
+/** Deepest Converge call nesting before VM_Exception (the stack is on the heap, so this is a policy). */
+export const MAX_DEPTH = 100000;
+
+export function allocVars(n: number, parent: Value): Value {
+  const v = val(alloc(T.Vars, VarsF.SIZE + 4 * n));
+  setV(v, VarsF.parent, parent);
+  setI(v, VarsF.n, n);
+  return v;
+}
+
+/** Allocates a frame for `code` whose caller is `parent` (0 for none). */
+export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number): number {
+  const size = Math.max(1, code.def.maxStack);
+  const f = alloc(T.Frame, FrameF.SIZE + 4 * size);
+  const w = f >> 2;
+  I32[w + (FrameF.parent >> 2)] = parent;
+  setV(f, FrameF.func, func);
+  setV(f, FrameF.vars, vars);
+  setV(f, FrameF.module, module);
+  I32[w + (FrameF.ffp >> 2)] = -1;
+  I32[w + (FrameF.gfp >> 2)] = -1;
+  I32[w + (FrameF.xfp >> 2)] = -1;
+  I32[w + (FrameF.mode >> 2)] = mode;
+  I32[w + (FrameF.code >> 2)] = code.id;
+  const depth = parent === 0 ? 0 : I32[(parent + FrameF.depth) >> 2] + 1;
+  I32[w + (FrameF.depth >> 2)] = depth;
+  if (depth > MAX_DEPTH) raise('VM_Exception', `Maximum recursion depth (${MAX_DEPTH}) exceeded.`);
+  return f;
+}
+
+/**
+ * Creates the frame for calling Converge function `func` with arguments `pre` followed
+ * by the `n` words at heap word index `src`. Checks the argument count (spec §12.2).
+ */
+export function frameForCall(func: Value, pre: readonly Value[], src: number, n: number, parent: number, mode: number): number {
+  const code = codes[getI(func, FuncF.code)];
+  const def = code.def;
+  const vars = allocVars(def.nVars, getV(func, FuncF.closure));
+  const total = pre.length + n;
+  const np = def.nParams;
+  if (total > np && !def.varargs) raise('Parameters_Exception', `Too many parameters (${total} passed, but a maximum of ${np} allowed).`);
+  const vb = (VarsF.SIZE >> 2) + (vars as unknown as number >> 2);
+  let i = 0;
+  for (; i < pre.length && i < np; i++) I32[vb + i] = pre[i] as unknown as number;
+  for (let k = 0; i < np && k < n; i++, k++) I32[vb + i] = I32[src + k];
+  if (total < np) {
+    for (let j = total; j < np; j++) {
+      if (def.defaults[j] === 0) raise('Parameters_Exception', `No value passed for parameter ${j + 1}.`);
+    }
+  }
+  if (def.varargs) {
+    const rest = allocList(K.List, Math.max(0, total - np));
+    for (let j = np; j < total; j++) listPush(rest, j < pre.length ? pre[j] : (I32[src + j - pre.length] as unknown as Value));
+    setItem(vars, VarsF.SIZE, np, rest);
+  }
+  const module = getV(func, FuncF.container);
+  return allocFrame(code, func, vars, module, parent, mode);
+}
+
+/** The module's init frame (its variables are the module's top-level variables). */
+export function frameForInit(module: Value, initCode: LoadedCode, parent: number, mode: number): number {
+  return allocFrame(initCode, NONE, getV(module, ModuleF.vars), module, parent, mode);
+}

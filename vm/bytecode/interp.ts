@@ -1,0 +1,926 @@
+// The interpreter (DESIGN D4, D5): a stackless dispatch loop. A Converge call switches the
+// current frame instead of recursing on the host stack; only builtins that call back
+// into Converge re-enter run(). pc and sp live in locals and are written back to the
+// frame whenever control leaves it (calls, returns, safepoints, exceptions).
+//
+// JIT hints (where they will go): the green key is (code id, pc) at backward BRANCHes
+// (can_enter_jit) and at the loop head (jit_merge_point); the frame is virtualizable.
+
+import { I32 } from '../rts/heap.js';
+import { state as heap } from '../rts/alloc.js';
+import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
+import { T, FrameF, FuncF, ModuleF, PartialF, VarsF, VArrayF, GenStateF, ListF } from '../rts/layout.js';
+import { getV, getI, setI, typeId, getItem } from '../rts/ll.js';
+import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
+import { allocList, listPush, listLen, listGet, sym, symName, setOwnSlot, allocVArray, mapLookup } from '../rts/objects.js';
+import { findField, setField } from '../rts/classes.js';
+import { Op, instrWords, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
+import { codes, units } from './loaded.js';
+import { Mode, frameForCall, frameForInit, isHostMode } from './frames.js';
+import { K, EXC, ConvergeThrow, builtins, classOf, className, findSlot, getSlot, raise, mkException, bindIfBound, S_INSTANCE_OF } from '../builtins/kernel.js';
+import * as rt from '../builtins/operators.js';
+import { genNext } from '../builtins/gen.js';
+import { builtinObject } from '../builtins/builtin-objects.js';
+import { recordChain } from './traceback.js';
+import { importModule, moduleLookup } from './modules.js';
+
+/** The frame being executed (a GC root; its parents and suspended generators hang off it). */
+let curFrame = 0;
+addRootScanner((mark) => mark(curFrame));
+
+/** Collect at every safepoint (--gc-stress). */
+export const settings = { gcStress: false };
+
+/** The builtin being called, for backtraces (index + 1; 0 = none). */
+export let curBuiltin = 0;
+
+const FAIL_UP = -1;
+/** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
+const EYIELD_TAG = small(0);
+
+function w(f: number, off: number): number {
+  return (f + off) >> 2;
+}
+
+function safepoint(): void {
+  if (heap.gcWanted || settings.gcStress) collect();
+}
+
+/** Start of the current segment: the first stack slot above the innermost marker. */
+function segStart(f: number): number {
+  let s = 0;
+  const ffp = I32[w(f, FrameF.ffp)];
+  const gfp = I32[w(f, FrameF.gfp)];
+  const xfp = I32[w(f, FrameF.xfp)];
+  if (ffp >= 0) s = ffp + FAILURE_MARKER_SLOTS;
+  if (gfp >= 0 && gfp + GEN_MARKER_SLOTS > s) s = gfp + GEN_MARKER_SLOTS;
+  if (xfp >= 0 && xfp + EXCEPTION_MARKER_SLOTS > s) s = xfp + EXCEPTION_MARKER_SLOTS;
+  return s;
+}
+
+/** Copies the segment recorded in generator marker `g` above it; returns the new sp. */
+function copySegment(sb: number, g: number): number {
+  const start = smallOf(I32[sb + g + 3] as unknown as Value);
+  let sp = g + GEN_MARKER_SLOTS;
+  for (let i = start; i < g; i++) I32[sb + sp++] = I32[sb + i];
+  return sp;
+}
+
+/** Pushes a generator marker at stack index `at` holding `callee`, resuming at `resumePc`. */
+function pushGenMarker(f: number, sb: number, at: number, seg: number, callee: number, resumePc: number): void {
+  I32[sb + at] = (resumePc << 1) | 1;
+  I32[sb + at + 1] = (I32[w(f, FrameF.gfp)] << 1) | 1;
+  I32[sb + at + 2] = callee;
+  I32[sb + at + 3] = (seg << 1) | 1;
+  I32[w(f, FrameF.gfp)] = at;
+}
+
+// -- Failure ------------------------------------------------------------------
+// failNow implements spec/language.md Appendix A: a normal failure frame catches the
+// failure; a fail-up frame resumes its newest generator, or passes the failure on.
+
+/** Results of failNow besides a pc >= 0. */
+const FN_FUNC_FAILS = -1;
+const FN_RESUME_FRAME = -2;
+let fnSp = 0;
+let fnResume = 0;
+
+function failNow(f: number, sb: number): number {
+  for (;;) {
+    const ffp = I32[w(f, FrameF.ffp)];
+    if (ffp < 0) return FN_FUNC_FAILS;
+    const target = smallOf(I32[sb + ffp] as unknown as Value);
+    if (target !== FAIL_UP) {
+      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
+      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+      fnSp = ffp;
+      return target;
+    }
+    const g = I32[w(f, FrameF.gfp)];
+    if (g < 0) {
+      // No generator left under this fail-up frame: drop it and fail outwards.
+      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
+      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+      continue;
+    }
+    const resumePc = smallOf(I32[sb + g] as unknown as Value);
+    const callee = I32[sb + g + 2];
+    const prevGfp = smallOf(I32[sb + g + 1] as unknown as Value);
+    if (callee === (EYIELD_TAG as unknown as number)) {
+      I32[w(f, FrameF.gfp)] = prevGfp;
+      fnSp = g;
+      return resumePc;
+    }
+    if (callee === 0) {
+      I32[w(f, FrameF.gfp)] = prevGfp;
+      continue;
+    }
+    if (typeId(callee) === T.GenState) {
+      const v = genNext(callee as unknown as Value);
+      if (v === NONE) {
+        I32[w(f, FrameF.gfp)] = prevGfp;
+        continue;
+      }
+      const sp = copySegment(sb, g);
+      I32[sb + sp] = v as unknown as number;
+      fnSp = sp + 1;
+      return resumePc;
+    }
+    // A suspended Converge generator: resume it; its YIELD/RETURN comes back here.
+    fnSp = g + GEN_MARKER_SLOTS;
+    fnResume = callee;
+    return FN_RESUME_FRAME;
+  }
+}
+
+// -- Calls from TypeScript ------------------------------------------------------
+
+/**
+ * Calls any callable with `args` from TypeScript (re-entering the interpreter for
+ * Converge functions). Returns the result, or NONE if the call failed.
+ */
+export function callValue(fn: Value, args: readonly Value[], builtinIndex = 0): Value {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const code = getI(fn, FuncF.code);
+  if (code < 0) return callBuiltin(-1 - code, pre.slice());
+  const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST | ((builtinIndex || curBuiltin) << 4));
+  return run(f);
+}
+
+/** Calls method `name` of `o` from TypeScript. */
+export function callMethod(o: Value, name: number, args: readonly Value[]): Value {
+  return callValue(getSlot(o, name), args);
+}
+
+function callBuiltin(idx: number, args: Value[]): Value {
+  const def = builtins[idx];
+  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
+  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+  const saved = curBuiltin;
+  curBuiltin = idx + 1;
+  const r = def.fn(args);
+  curBuiltin = saved;
+  if (def.gen !== undefined && r !== NONE) return genNext(r);
+  return r;
+}
+
+// -- The dispatch loop ------------------------------------------------------------
+
+/** Runs from frame `entry` until it returns; the result, or NONE if it failed. */
+export function run(entry: number): Value {
+  const savedCur = curFrame;
+  const savedBuiltin = curBuiltin;
+  curBuiltin = 0;
+  let f = entry;
+  try {
+    for (;;) {
+      const code = codes[I32[w(f, FrameF.code)]];
+      const ops = code.ops;
+      const unit = code.unit;
+      const consts = unit.consts;
+      const nameSyms = unit.nameSyms;
+      let pc = I32[w(f, FrameF.pc)];
+      let sp = I32[w(f, FrameF.sp)];
+      const sb = (f + FrameF.SIZE) >> 2;
+      const vars = getV(f, FrameF.vars) as unknown as number;
+      const vb = (vars + VarsF.SIZE) >> 2;
+      curFrame = f;
+      let next = 0; // frame to switch to, when a case sets it
+      try {
+        dispatch: for (;;) {
+          switch (ops[pc]) {
+            case Op.CONST:
+              I32[sb + sp++] = consts[ops[pc + 1]] as unknown as number;
+              pc += 2;
+              break;
+            case Op.INT:
+              I32[sb + sp++] = (ops[pc + 1] << 1) | 1;
+              pc += 2;
+              break;
+            case Op.BUILTIN:
+              I32[sb + sp++] = builtinObject(ops[pc + 1]) as unknown as number;
+              pc += 2;
+              break;
+            case Op.MODULE:
+              I32[sb + sp++] = unit.module as unknown as number;
+              pc += 1;
+              break;
+            case Op.LOAD_VAR: {
+              const v = I32[vb + ops[pc + 1]];
+              if (v === 0) raise('Unassigned_Var_Exception', '');
+              I32[sb + sp++] = v;
+              pc += 2;
+              break;
+            }
+            case Op.STORE_VAR:
+              I32[vb + ops[pc + 1]] = I32[sb + sp - 1];
+              pc += 2;
+              break;
+            case Op.LOAD_OUTER: {
+              let env = vars;
+              for (let d = ops[pc + 1]; d > 0; d--) env = I32[w(env, VarsF.parent)];
+              const v = I32[((env + VarsF.SIZE) >> 2) + ops[pc + 2]];
+              if (v === 0) raise('Unassigned_Var_Exception', '');
+              I32[sb + sp++] = v;
+              pc += 3;
+              break;
+            }
+            case Op.STORE_OUTER: {
+              let env = vars;
+              for (let d = ops[pc + 1]; d > 0; d--) env = I32[w(env, VarsF.parent)];
+              I32[((env + VarsF.SIZE) >> 2) + ops[pc + 2]] = I32[sb + sp - 1];
+              pc += 3;
+              break;
+            }
+            case Op.IS_ASSIGNED:
+              pc = I32[vb + ops[pc + 1]] !== 0 ? ops[pc + 2] : pc + 3;
+              break;
+            case Op.POP:
+              sp--;
+              pc += 1;
+              break;
+            case Op.DUP:
+              I32[sb + sp] = I32[sb + sp - 1];
+              sp++;
+              pc += 1;
+              break;
+            case Op.SWAP: {
+              const t = I32[sb + sp - 1];
+              I32[sb + sp - 1] = I32[sb + sp - 2];
+              I32[sb + sp - 2] = t;
+              pc += 1;
+              break;
+            }
+            case Op.ADD_FAILURE_FRAME:
+            case Op.ADD_FAIL_UP_FRAME: {
+              const target = ops[pc] === Op.ADD_FAILURE_FRAME ? ops[pc + 1] : FAIL_UP;
+              I32[sb + sp] = (target << 1) | 1;
+              I32[sb + sp + 1] = (I32[w(f, FrameF.ffp)] << 1) | 1;
+              I32[sb + sp + 2] = (I32[w(f, FrameF.gfp)] << 1) | 1;
+              I32[w(f, FrameF.ffp)] = sp;
+              I32[w(f, FrameF.gfp)] = -1;
+              sp += FAILURE_MARKER_SLOTS;
+              pc += ops[pc] === Op.ADD_FAILURE_FRAME ? 2 : 1;
+              break;
+            }
+            case Op.POP_FAILURE_FRAME: {
+              const ffp = I32[w(f, FrameF.ffp)];
+              I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
+              I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+              sp = ffp;
+              pc += 1;
+              break;
+            }
+            case Op.FAIL: {
+              const r = failNow(f, sb);
+              if (r >= 0) {
+                pc = r;
+                sp = fnSp;
+                break;
+              }
+              if (r === FN_RESUME_FRAME) {
+                I32[w(f, FrameF.sp)] = fnSp;
+                I32[w(f, FrameF.pc)] = pc;
+                next = fnResume;
+                I32[w(next, FrameF.parent)] = f;
+                break dispatch;
+              }
+              next = returnFromFrame(f, NONE);
+              if (next === 0) return NONE;
+              break dispatch;
+            }
+            case Op.BRANCH: {
+              const target = ops[pc + 1];
+              if (target < pc) {
+                // A loop's back edge: a safepoint (and where can_enter_jit will go).
+                I32[w(f, FrameF.sp)] = sp;
+                safepoint();
+              }
+              pc = target;
+              break;
+            }
+            case Op.EYIELD: {
+              const v = I32[sb + sp - 1];
+              const ffp = I32[w(f, FrameF.ffp)];
+              const resume = smallOf(I32[sb + ffp] as unknown as Value);
+              I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
+              I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+              const seg = segStart(f);
+              pushGenMarker(f, sb, ffp, seg, EYIELD_TAG as unknown as number, resume);
+              sp = copySegment(sb, ffp);
+              I32[sb + sp++] = v;
+              pc += 1;
+              break;
+            }
+            case Op.APPLY:
+            case Op.APPLY_GEN:
+            case Op.CALL_METHOD:
+            case Op.CALL_METHOD_GEN: {
+              const op = ops[pc];
+              const isMethod = op === Op.CALL_METHOD || op === Op.CALL_METHOD_GEN;
+              const gen = op === Op.APPLY_GEN || op === Op.CALL_METHOD_GEN;
+              const n = isMethod ? ops[pc + 2] : ops[pc + 1];
+              const base = sp - n - 1; // stack index of the callee (APPLY) or receiver (CALL_METHOD)
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              safepoint();
+              let fn: Value;
+              let pre: Value[] = NO_ARGS;
+              if (isMethod) {
+                // o.m(args) without allocating a bound method: a bound function found as a
+                // class field gets the receiver as its first argument.
+                const o = I32[sb + base] as unknown as Value;
+                const s = nameSyms[ops[pc + 1]];
+                const slot = findOwnOrPseudo(o, s);
+                if (slot !== NONE) fn = slot;
+                else {
+                  const field = findField(classOf(o), s);
+                  if (field === NONE) {
+                    if (s === S_INSTANCE_OF) fn = classOf(o);
+                    else fn = getSlot(o, s); // raises Slot_Exception
+                  } else if (!isSmall(field) && typeId(field) === T.Func && (getI(field, FuncF.flags) & 1) !== 0) {
+                    fn = field;
+                    pre = [o];
+                  } else fn = field;
+                }
+              } else {
+                fn = I32[sb + base] as unknown as Value;
+              }
+              if (!isSmall(fn) && typeId(fn) === T.Partial) {
+                const stored = getV(fn, PartialF.args);
+                const k = getI(stored, VArrayF.len);
+                const all: Value[] = [];
+                for (let i = 0; i < k; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+                pre = pre.length === 0 ? all : pre.concat(all);
+                fn = getV(fn, PartialF.func);
+              }
+              if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${classPathOf(fn)}'.`);
+              const codeId = getI(fn, FuncF.code);
+              const resumePc = pc + (isMethod ? 3 : 2);
+              if (codeId < 0) {
+                // A builtin: called directly, its arguments still on our stack (so rooted).
+                const args = pre.length === 0 ? new Array<Value>(n) : pre.concat(new Array<Value>(n));
+                for (let i = 0; i < n; i++) args[pre.length + i] = I32[sb + base + 1 + i] as unknown as Value;
+                const idx = -1 - codeId;
+                const def = builtins[idx];
+                if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
+                if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+                curBuiltin = idx + 1;
+                let r = def.fn(args);
+                curBuiltin = 0;
+                if (def.gen !== undefined && r !== NONE) {
+                  const state = r;
+                  r = genNext(state);
+                  if (gen && r !== NONE) {
+                    const seg = segStartAt(f, base);
+                    pushGenMarker(f, sb, base, seg, state as unknown as number, resumePc);
+                    sp = copySegment(sb, base);
+                    I32[sb + sp++] = r as unknown as number;
+                    pc = resumePc;
+                    break;
+                  }
+                }
+                if (r === NONE) {
+                  sp = base;
+                  const fr = failNow(f, sb);
+                  if (fr >= 0) {
+                    pc = fr;
+                    sp = fnSp;
+                    break;
+                  }
+                  I32[w(f, FrameF.sp)] = base;
+                  if (fr === FN_RESUME_FRAME) {
+                    I32[w(f, FrameF.sp)] = fnSp;
+                    next = fnResume;
+                    I32[w(next, FrameF.parent)] = f;
+                    break dispatch;
+                  }
+                  next = returnFromFrame(f, NONE);
+                  if (next === 0) return NONE;
+                  break dispatch;
+                }
+                if (gen) {
+                  // A plain builtin in a for condition: one value, then exhausted.
+                  const seg = segStartAt(f, base);
+                  pushGenMarker(f, sb, base, seg, 0, resumePc);
+                  sp = copySegment(sb, base);
+                } else sp = base;
+                I32[sb + sp++] = r as unknown as number;
+                pc = resumePc;
+                break;
+              }
+              // A Converge function: a new frame, arguments bound straight from our stack.
+              const callee = frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : Mode.NORMAL);
+              if (gen) {
+                const seg = segStartAt(f, base);
+                pushGenMarker(f, sb, base, seg, callee, resumePc);
+                I32[w(f, FrameF.sp)] = base + GEN_MARKER_SLOTS;
+              } else {
+                I32[w(f, FrameF.sp)] = base;
+              }
+              next = callee;
+              break dispatch;
+            }
+            case Op.RETURN:
+            case Op.RETURN_FAIL: {
+              const v = ops[pc] === Op.RETURN ? (I32[sb + sp - 1] as unknown as Value) : NONE;
+              I32[w(f, FrameF.pc)] = pc;
+              next = returnFromFrame(f, v);
+              if (next === 0) return v;
+              break dispatch;
+            }
+            case Op.YIELD: {
+              const v = I32[sb + sp - 1] as unknown as Value;
+              I32[w(f, FrameF.pc)] = pc + 1;
+              I32[w(f, FrameF.sp)] = sp;
+              next = yieldFromFrame(f, v);
+              if (next === 0) return v;
+              break dispatch;
+            }
+            case Op.GET_SLOT: {
+              const o = I32[sb + sp - 1] as unknown as Value;
+              I32[sb + sp - 1] = getSlot(o, nameSyms[ops[pc + 1]]) as unknown as number;
+              pc += 2;
+              break;
+            }
+            case Op.SET_SLOT: {
+              const o = I32[sb + sp - 1] as unknown as Value;
+              const v = I32[sb + sp - 2] as unknown as Value;
+              ops_setSlot(o, nameSyms[ops[pc + 1]], v);
+              sp--;
+              pc += 2;
+              break;
+            }
+            case Op.MODULE_LOOKUP: {
+              I32[w(f, FrameF.sp)] = sp;
+              const m = I32[sb + sp - 1] as unknown as Value;
+              I32[sb + sp - 1] = moduleLookup(m, nameSyms[ops[pc + 1]]) as unknown as number;
+              pc += 2;
+              break;
+            }
+            case Op.IMPORT: {
+              const m = unit.imports[ops[pc + 1]];
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              const init = importModule(m, f);
+              if (init === 0) {
+                I32[sb + sp++] = m as unknown as number;
+                pc += 2;
+                break;
+              }
+              next = init;
+              break dispatch;
+            }
+            case Op.FUNC_DEFN: {
+              const c = unit.codeIds[ops[pc + 1]];
+              I32[sb + sp++] = ops_mkFunc(c, vars as unknown as Value, unit.module) as unknown as number;
+              pc += 2;
+              break;
+            }
+            case Op.LIST: {
+              const n = ops[pc + 1];
+              const l = allocList(K.List, n);
+              for (let i = 0; i < n; i++) listPush(l, I32[sb + sp - n + i] as unknown as Value);
+              sp -= n;
+              I32[sb + sp++] = l as unknown as number;
+              pc += 2;
+              break;
+            }
+            case Op.SET:
+            case Op.DICT: {
+              const n = ops[pc + 1];
+              const isDict = ops[pc] === Op.DICT;
+              const width = isDict ? 2 : 1;
+              I32[w(f, FrameF.sp)] = sp;
+              const c = isDict ? rt.newDict(n) : rt.newSet(n);
+              // Keys may be user objects whose hash/== run Converge code; keep c rooted.
+              const mark = shadowMark();
+              shadowPush(c);
+              for (let i = 0; i < n; i++) {
+                const k = I32[sb + sp - n * width + i * width] as unknown as Value;
+                if (isDict) rt.dictSet(c, k, I32[sb + sp - n * width + i * width + 1] as unknown as Value);
+                else rt.setAdd(c, k);
+              }
+              shadowPopTo(mark);
+              sp -= n * width;
+              I32[sb + sp++] = c as unknown as number;
+              pc += 2;
+              break;
+            }
+            case Op.IS: {
+              const b = I32[sb + sp - 1] as unknown as Value;
+              const a = I32[sb + sp - 2] as unknown as Value;
+              if (rt.identical(a, b)) {
+                I32[sb + sp - 2] = b as unknown as number;
+                sp--;
+                pc += 1;
+                break;
+              }
+              sp -= 2;
+              I32[sb + sp] = 0;
+              pc = -1;
+              break;
+            }
+            case Op.EQ:
+            case Op.NEQ:
+            case Op.LT:
+            case Op.LE:
+            case Op.GT:
+            case Op.GE: {
+              const b = I32[sb + sp - 1];
+              const a = I32[sb + sp - 2];
+              let ok: boolean;
+              if ((a & b & 1) === 1) {
+                // Both small ints: the common case, decided inline.
+                switch (ops[pc]) {
+                  case Op.EQ: ok = a === b; break;
+                  case Op.NEQ: ok = a !== b; break;
+                  case Op.LT: ok = a < b; break;
+                  case Op.LE: ok = a <= b; break;
+                  case Op.GT: ok = a > b; break;
+                  default: ok = a >= b; break;
+                }
+              } else {
+                I32[w(f, FrameF.sp)] = sp;
+                I32[w(f, FrameF.pc)] = pc;
+                ok = rt.compare(ops[pc], a as unknown as Value, b as unknown as Value);
+              }
+              if (ok) {
+                I32[sb + sp - 2] = b;
+                sp--;
+                pc += 1;
+                break;
+              }
+              sp -= 2;
+              pc = -1;
+              break;
+            }
+            case Op.ADD:
+            case Op.SUB: {
+              const b = I32[sb + sp - 1];
+              const a = I32[sb + sp - 2];
+              if ((a & b & 1) === 1) {
+                const r = ops[pc] === Op.ADD ? (a >> 1) + (b >> 1) : (a >> 1) - (b >> 1);
+                if (r >= -0x40000000 && r <= 0x3fffffff) {
+                  I32[sb + sp - 2] = (r << 1) | 1;
+                  sp--;
+                  pc += 1;
+                  break;
+                }
+              }
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              const r = rt.arith(ops[pc], a as unknown as Value, b as unknown as Value);
+              I32[sb + sp - 2] = r as unknown as number;
+              sp--;
+              pc += 1;
+              break;
+            }
+            case Op.MUL:
+            case Op.DIV:
+            case Op.MOD: {
+              const b = I32[sb + sp - 1];
+              const a = I32[sb + sp - 2];
+              if ((a & b & 1) === 1 && ops[pc] === Op.MUL) {
+                const r = (a >> 1) * (b >> 1);
+                if (r >= -0x40000000 && r <= 0x3fffffff) {
+                  I32[sb + sp - 2] = (r << 1) | 1;
+                  sp--;
+                  pc += 1;
+                  break;
+                }
+              }
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              const r = rt.arith(ops[pc], a as unknown as Value, b as unknown as Value);
+              if (r === NONE) {
+                sp -= 2;
+                pc = -1;
+                break;
+              }
+              I32[sb + sp - 2] = r as unknown as number;
+              sp--;
+              pc += 1;
+              break;
+            }
+            case Op.EXBI: {
+              const cls = I32[sb + sp - 1] as unknown as Value;
+              const self = I32[sb + sp - 2] as unknown as Value;
+              I32[sb + sp - 2] = rt.exbi(self, cls, nameSyms[ops[pc + 1]]) as unknown as number;
+              sp--;
+              pc += 2;
+              break;
+            }
+            case Op.RAISE: {
+              const e = I32[sb + sp - 1] as unknown as Value;
+              sp--;
+              throw new ConvergeThrow(rt.checkRaisable(e));
+            }
+            case Op.RAISE_NEW:
+              throw new ConvergeThrow(mkException(builtinObject(ops[pc + 1]), ''));
+            case Op.ADD_EXCEPTION_FRAME:
+              I32[sb + sp] = (ops[pc + 1] << 1) | 1;
+              I32[sb + sp + 1] = (I32[w(f, FrameF.ffp)] << 1) | 1;
+              I32[sb + sp + 2] = (I32[w(f, FrameF.gfp)] << 1) | 1;
+              I32[sb + sp + 3] = (I32[w(f, FrameF.xfp)] << 1) | 1;
+              I32[w(f, FrameF.xfp)] = sp;
+              sp += EXCEPTION_MARKER_SLOTS;
+              pc += 2;
+              break;
+            case Op.POP_EXCEPTION_FRAME: {
+              const xfp = I32[w(f, FrameF.xfp)];
+              I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
+              I32[w(f, FrameF.gfp)] = smallOf(I32[sb + xfp + 2] as unknown as Value);
+              I32[w(f, FrameF.xfp)] = smallOf(I32[sb + xfp + 3] as unknown as Value);
+              sp = xfp;
+              pc += 1;
+              break;
+            }
+            case Op.UNPACK: {
+              const n = ops[pc + 1];
+              const l = I32[sb + sp - 1] as unknown as Value;
+              rt.checkUnpack(l, n);
+              for (let i = 0; i < n; i++) I32[sb + sp + i] = listGet(l, n - 1 - i) as unknown as number;
+              sp += n;
+              pc += 2;
+              break;
+            }
+            case Op.GET_ITEM: {
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              const r = rt.getItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value);
+              if (r === NONE) {
+                sp -= 2;
+                pc = -1;
+                break;
+              }
+              I32[sb + sp - 2] = r as unknown as number;
+              sp--;
+              pc += 1;
+              break;
+            }
+            case Op.SET_ITEM: {
+              I32[w(f, FrameF.sp)] = sp;
+              I32[w(f, FrameF.pc)] = pc;
+              const v = I32[sb + sp - 3] as unknown as Value;
+              const r = rt.setItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value, v);
+              if (r === NONE) {
+                sp -= 3;
+                pc = -1;
+                break;
+              }
+              sp -= 2;
+              pc += 1;
+              break;
+            }
+            default:
+              throw new Error(`internal error: bad opcode ${ops[pc]} at pc ${pc}`);
+          }
+          if (pc < 0) {
+            // An instruction failed: sp is already below its operands.
+            const r = failNow(f, sb);
+            if (r >= 0) {
+              pc = r;
+              sp = fnSp;
+              continue;
+            }
+            if (r === FN_RESUME_FRAME) {
+              I32[w(f, FrameF.sp)] = fnSp;
+              next = fnResume;
+              I32[w(next, FrameF.parent)] = f;
+              break dispatch;
+            }
+            next = returnFromFrame(f, NONE);
+            if (next === 0) return NONE;
+            break dispatch;
+          }
+        }
+        f = next;
+      } catch (e) {
+        I32[w(f, FrameF.pc)] = pc;
+        I32[w(f, FrameF.sp)] = sp;
+        const exc = asConvergeException(e);
+        recordChain(exc, f, curBuiltin);
+        curBuiltin = 0;
+        f = unwind(f, exc, entry);
+      }
+    }
+  } finally {
+    curFrame = savedCur;
+    curBuiltin = savedBuiltin;
+  }
+}
+
+const NO_ARGS: Value[] = [];
+
+/** Set when run() returns because a HOST_GEN frame yielded (rather than returned). */
+let hostYielded = false;
+
+/**
+ * Calls `fn(args)` as a generator from TypeScript, passing each value it produces to
+ * `each` (spec: what a for loop would see). Builtin generators run natively.
+ */
+export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value) => void): void {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const codeId = getI(fn, FuncF.code);
+  const mark = shadowMark();
+  try {
+    if (codeId < 0) {
+      const idx = -1 - codeId;
+      const def = builtins[idx];
+      const r = callBuiltinRaw(idx, pre.slice());
+      if (r === NONE) return;
+      if (def.gen === undefined) return each(r);
+      const p = shadowPush(r);
+      for (let v = genNext(r); v !== NONE; v = genNext(shadowGetV(p))) each(v);
+      return;
+    }
+    const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST_GEN | (curBuiltin << 4));
+    shadowPush(f as unknown as Value);
+    for (;;) {
+      const v = run(f);
+      const yielded = hostYielded;
+      if (v !== NONE) each(v);
+      if (!yielded) return;
+    }
+  } finally {
+    shadowPopTo(mark);
+  }
+}
+
+function callBuiltinRaw(idx: number, args: Value[]): Value {
+  const def = builtins[idx];
+  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
+  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+  const saved = curBuiltin;
+  curBuiltin = idx + 1;
+  try {
+    return def.fn(args);
+  } finally {
+    curBuiltin = saved;
+  }
+}
+
+function segStartAt(f: number, _base: number): number {
+  return segStart(f);
+}
+
+function findOwnOrPseudo(o: Value, s: number): Value {
+  if (isSmall(o)) return NONE;
+  const t = typeId(o);
+  if (t === T.Int64 || t === T.Float || t === T.String) return NONE;
+  const v = rt.ownOrPseudoSlot(o, s);
+  return v;
+}
+
+function classPathOf(v: Value): string {
+  return rt.classPathOfValue(v);
+}
+
+function ops_setSlot(o: Value, s: number, v: Value): void {
+  rt.setSlot(o, s, v);
+}
+
+function ops_mkFunc(codeId: number, closure: Value, module: Value): Value {
+  return rt.mkFunc(codeId, closure, module);
+}
+
+/**
+ * Leaves frame `f` with result `v` (NONE = failure) and prepares its caller. Returns the
+ * frame to continue in, or 0 when `f` was called from TypeScript (run() then returns).
+ */
+function returnFromFrame(f: number, v: Value): number {
+  const mode = I32[w(f, FrameF.mode)] & 15;
+  const parent = I32[w(f, FrameF.parent)];
+  if (mode === Mode.HOST || mode === Mode.HOST_GEN) {
+    hostYielded = false;
+    return 0;
+  }
+  const psb = (parent + FrameF.SIZE) >> 2;
+  let psp = I32[w(parent, FrameF.sp)];
+  const ppc = I32[w(parent, FrameF.pc)];
+  const pcode = codes[I32[w(parent, FrameF.code)]];
+  if (mode === Mode.IMPORT) {
+    setI(getV(f, FrameF.module), ModuleF.state, 2);
+    I32[psb + psp++] = getV(f, FrameF.module) as unknown as number;
+    I32[w(parent, FrameF.sp)] = psp;
+    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+    return parent;
+  }
+  if (mode === Mode.GEN) {
+    const g = I32[w(parent, FrameF.gfp)];
+    if (v === NONE) {
+      // The generator is exhausted without a value: drop its marker, fail in the caller.
+      I32[w(parent, FrameF.gfp)] = smallOf(I32[psb + g + 1] as unknown as Value);
+      I32[w(parent, FrameF.sp)] = g;
+      return failInCaller(parent);
+    }
+    // A returned value is the generator's last one: keep the marker, marked exhausted.
+    I32[psb + g + 2] = 0;
+    let sp = copySegment(psb, g);
+    I32[psb + sp++] = v as unknown as number;
+    I32[w(parent, FrameF.sp)] = sp;
+    I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
+    return parent;
+  }
+  // NORMAL: the caller's stack pointer was set below the callee and arguments.
+  if (v === NONE) return failInCaller(parent);
+  I32[psb + psp++] = v as unknown as number;
+  I32[w(parent, FrameF.sp)] = psp;
+  I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+  return parent;
+}
+
+/** The caller of a frame that failed now fails itself. Returns the frame to continue in. */
+function failInCaller(parent: number): number {
+  const psb = (parent + FrameF.SIZE) >> 2;
+  const r = failNow(parent, psb);
+  if (r >= 0) {
+    I32[w(parent, FrameF.pc)] = r;
+    I32[w(parent, FrameF.sp)] = fnSp;
+    return parent;
+  }
+  if (r === FN_RESUME_FRAME) {
+    I32[w(parent, FrameF.sp)] = fnSp;
+    I32[w(fnResume, FrameF.parent)] = parent;
+    return fnResume;
+  }
+  return returnFromFrame(parent, NONE);
+}
+
+/** YIELD: in generator mode the caller gets the value and f stays suspended. */
+function yieldFromFrame(f: number, v: Value): number {
+  const mode = I32[w(f, FrameF.mode)] & 15;
+  if (mode === Mode.HOST_GEN) {
+    hostYielded = true;
+    return 0;
+  }
+  if (mode !== Mode.GEN) return returnFromFrame(f, v);
+  const parent = I32[w(f, FrameF.parent)];
+  const psb = (parent + FrameF.SIZE) >> 2;
+  const g = I32[w(parent, FrameF.gfp)];
+  let sp = copySegment(psb, g);
+  I32[psb + sp++] = v as unknown as number;
+  I32[w(parent, FrameF.sp)] = sp;
+  I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
+  return parent;
+}
+
+/**
+ * Unwinds from frame `f` to the innermost exception frame, returning the frame whose
+ * handler runs next. Rethrows when the exception leaves `entry` (to the TypeScript caller).
+ */
+function unwind(f: number, exc: Value, entry: number): number {
+  for (;;) {
+    const xfp = I32[w(f, FrameF.xfp)];
+    if (xfp >= 0) {
+      const sb = (f + FrameF.SIZE) >> 2;
+      const handler = smallOf(I32[sb + xfp] as unknown as Value);
+      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
+      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + xfp + 2] as unknown as Value);
+      I32[w(f, FrameF.xfp)] = smallOf(I32[sb + xfp + 3] as unknown as Value);
+      I32[sb + xfp] = exc as unknown as number;
+      I32[w(f, FrameF.sp)] = xfp + 1;
+      I32[w(f, FrameF.pc)] = handler;
+      return f;
+    }
+    if (f === entry || isHostMode(I32[w(f, FrameF.mode)])) throw new ConvergeThrow(exc);
+    const mode = I32[w(f, FrameF.mode)] & 15;
+    if (mode === Mode.IMPORT) setI(getV(f, FrameF.module), ModuleF.state, 2);
+    f = I32[w(f, FrameF.parent)];
+  }
+}
+
+/** Turns host-level errors that a program can cause into Converge exceptions. */
+function asConvergeException(e: unknown): Value {
+  if (e instanceof ConvergeThrow) return e.exc;
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    return mkException(EXC.VM_Exception, 'Maximum recursion depth exceeded (in a builtin calling back into Converge).');
+  }
+  throw e;
+}
+
+export { sym, symName, setOwnSlot, allocVArray, mapLookup, listLen, ListF, GenStateF, findSlot, bindIfBound, setField };
+
+import { hooks } from '../builtins/kernel.js';
+import { setPumpGenerator } from '../builtins/types-data.js';
+hooks.call = (fn, args) => callValue(fn, args);
+setPumpGenerator(pumpGenerator);

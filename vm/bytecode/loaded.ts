@@ -1,0 +1,36 @@
+// Loaded code: the TypeScript-side records of modules and functions the VM has loaded.
+// Heap objects refer to them by index (Func.code, Frame.code, Module.unit), so the
+// interpreter can reach instruction arrays and constant tables without heap lookups.
+
+import type { CodeDef, UnitDef } from './unit.js';
+import type { Value } from '../rts/value.js';
+
+export interface LoadedUnit {
+  readonly index: number;
+  readonly def: UnitDef | null; // null for modules implemented in the VM
+  readonly name: string;
+  readonly modId: string;
+  readonly srcPath: string;
+  /** Materialised constants, kept alive by the module's consts array. */
+  consts: Value[];
+  /** For each constant that is a string: its symbol id (used as a name); else -1. */
+  nameSyms: Int32Array;
+  readonly topVarIndex: Map<number, number>;
+  readonly topVarNames: string[];
+  /** Global code ids of this unit's functions; codeIds[0] is the init code. */
+  codeIds: number[];
+  /** Module objects this unit imports, resolved when the unit is linked. */
+  imports: Value[];
+  module: Value;
+}
+
+export interface LoadedCode {
+  readonly id: number;
+  readonly def: CodeDef;
+  readonly ops: Int32Array;
+  readonly unit: LoadedUnit;
+  readonly codeIndex: number;
+}
+
+export const units: LoadedUnit[] = [];
+export const codes: LoadedCode[] = [];

@@ -1,0 +1,146 @@
+// Modules at run time (spec/language.md §14): loading verified units into the VM,
+// the module table (by module id), VM-implemented modules, lazy initialisation on first
+// IMPORT (marked as initialising first, so an import cycle sees the partial module), and
+// `M::x` lookups.
+
+import { alloc } from '../rts/alloc.js';
+import { T, ModuleF, VarsF, VArrayF, ClassF } from '../rts/layout.js';
+import { getV, setV, getI, setI, getItem, setItem, typeId, val } from '../rts/ll.js';
+import { NONE, isSmall, type Value } from '../rts/value.js';
+import { addPermanentRoot } from '../rts/gc.js';
+import { allocString, allocVArray, mkFloat, mkIntBig, strFromJs, sym, symName } from '../rts/objects.js';
+import { K, raise, hooks, getSlot } from '../builtins/kernel.js';
+import { setModulePseudo } from '../builtins/operators.js';
+import { codes, units, type LoadedUnit } from './loaded.js';
+import { allocVars, frameForInit, Mode } from './frames.js';
+import type { UnitDef } from './unit.js';
+
+/** Module objects by module id. */
+export const moduleTable = new Map<string, Value>();
+
+function newModuleObject(name: string, modId: string, srcPath: string, nVars: number, unitIndex: number): Value {
+  const m = val(alloc(T.Module, ModuleF.SIZE));
+  setV(m, ModuleF.map, getV(K.Module, ClassF.instMap));
+  setV(m, ModuleF.name, strFromJs(name));
+  setV(m, ModuleF.modId, strFromJs(modId));
+  setV(m, ModuleF.srcPath, strFromJs(srcPath));
+  setV(m, ModuleF.vars, allocVars(nVars, NONE));
+  setI(m, ModuleF.unit, unitIndex);
+  addPermanentRoot(m);
+  return m;
+}
+
+/** Adds a verified unit to the VM; its imports are resolved by linkUnits. */
+export function loadUnit(def: UnitDef): LoadedUnit {
+  const index = units.length;
+  const module = newModuleObject(def.name, def.modId, def.srcPath, def.topVars.length, index);
+  const consts = def.consts.map((c) => (c.kind === 'string' ? allocString(c.value) : c.kind === 'int' ? mkIntBig(c.value) : mkFloat(c.value)));
+  // The module keeps its constants alive (the TypeScript array is only a fast view).
+  const ca = allocVArray(consts.length);
+  consts.forEach((c, i) => setItem(ca, VArrayF.SIZE, i, c));
+  setI(ca, VArrayF.len, consts.length);
+  setV(module, ModuleF.consts, ca);
+  const nameSyms = new Int32Array(def.consts.length).fill(-1);
+  def.consts.forEach((c, i) => {
+    if (c.kind === 'string') nameSyms[i] = sym(Buffer.from(c.value).toString('latin1'));
+  });
+  const topVarIndex = new Map<number, number>();
+  def.topVars.forEach((n, i) => topVarIndex.set(sym(n), i));
+  const unit: LoadedUnit = {
+    index,
+    def,
+    name: def.name,
+    modId: def.modId,
+    srcPath: def.srcPath,
+    consts,
+    nameSyms,
+    topVarIndex,
+    topVarNames: def.topVars.slice(),
+    codeIds: [],
+    imports: [],
+    module,
+  };
+  def.codes.forEach((c, i) => {
+    unit.codeIds.push(codes.length);
+    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i });
+  });
+  units.push(unit);
+  moduleTable.set(def.modId, module);
+  return unit;
+}
+
+/** Resolves every unit's imports to module objects (NONE if absent: Import_Exception when run). */
+export function linkUnits(): void {
+  for (const u of units) {
+    if (u.def === null) continue;
+    u.imports = u.def.imports.map((id) => moduleTable.get(id) ?? NONE);
+  }
+}
+
+/** Defines a module implemented in the VM, already initialised, with the given definitions. */
+export function defineNativeModule(name: string, defs: Record<string, Value>): Value {
+  const index = units.length;
+  const names = Object.keys(defs);
+  const module = newModuleObject(name, name, '', names.length, index);
+  const topVarIndex = new Map<number, number>();
+  names.forEach((n, i) => {
+    topVarIndex.set(sym(n), i);
+    setItem(getV(module, ModuleF.vars), VarsF.SIZE, i, defs[n]);
+  });
+  setI(module, ModuleF.state, 2);
+  units.push({ index, def: null, name, modId: name, srcPath: '', consts: [], nameSyms: new Int32Array(0), topVarIndex, topVarNames: names, codeIds: [], imports: [], module });
+  moduleTable.set(name, module);
+  return module;
+}
+
+/** Sets definition `name` of a native module (for definitions made after the module). */
+export function setNativeDefn(module: Value, name: string, v: Value): void {
+  const u = units[getI(module, ModuleF.unit)];
+  const i = u.topVarIndex.get(sym(name));
+  if (i === undefined) throw new Error(`internal error: ${u.name} has no definition ${name}`);
+  setItem(getV(module, ModuleF.vars), VarsF.SIZE, i, v);
+}
+
+/**
+ * IMPORT: returns 0 if `m` is ready (or being initialised: a cycle), else the frame of
+ * its initialisation code, to run next with `caller` as its parent.
+ */
+export function importModule(m: Value, caller: number): number {
+  if (m === NONE) raise('Import_Exception', 'Unable to import module.');
+  if (getI(m, ModuleF.state) !== 0) return 0;
+  setI(m, ModuleF.state, 1);
+  const u = units[getI(m, ModuleF.unit)];
+  return frameForInit(m, codes[u.codeIds[0]], caller, Mode.IMPORT);
+}
+
+/** `m::name` (spec §11.4): a module's definition, or the object's get_defn method. */
+export function moduleLookup(m: Value, s: number): Value {
+  if (isSmall(m) || typeId(m) !== T.Module) {
+    const r = hooks.call(getSlot(m, sym('get_defn')), [strFromJs(symName(s))]);
+    if (r === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
+    return r;
+  }
+  const u = units[getI(m, ModuleF.unit)];
+  const i = u.topVarIndex.get(s);
+  if (i === undefined) raise('Mod_Defn_Exception', `No such definition '${symName(s)}' in '${u.name}'.`);
+  const v = getItem(getV(m, ModuleF.vars), VarsF.SIZE, i);
+  if (v === NONE) raise('Mod_Defn_Exception', `Definition '${symName(s)}' unassigned in '${u.name}'.`);
+  return v;
+}
+
+export function unitOf(m: Value): LoadedUnit {
+  return units[getI(m, ModuleF.unit)];
+}
+
+const S_NAME = sym('name');
+const S_SRC_PATH = sym('src_path');
+const S_MOD_ID = sym('mod_id');
+const S_CONTAINER = sym('container');
+setModulePseudo((o, t, s) => {
+  if (t !== T.Module) return NONE;
+  if (s === S_NAME) return getV(o, ModuleF.name);
+  if (s === S_SRC_PATH) return getV(o, ModuleF.srcPath);
+  if (s === S_MOD_ID) return getV(o, ModuleF.modId);
+  if (s === S_CONTAINER) return K.null;
+  return NONE;
+});

@@ -1,0 +1,89 @@
+// Call chains and backtraces (spec/language.md §17.2). An exception records the chain of
+// active calls when it is first raised, as (code id, pc) pairs innermost first, with
+// builtins as (-1 - builtin index, 0); re-raising keeps the original chain.
+
+import { readFileSync } from 'node:fs';
+import { I32 } from '../rts/heap.js';
+import { FrameF, ExceptionF, VArrayF } from '../rts/layout.js';
+import { getV, setV, getItem, setItem, setI, getI } from '../rts/ll.js';
+import { NONE, small, smallOf, type Value } from '../rts/value.js';
+import { allocVArray } from '../rts/objects.js';
+import { lineColumn } from '../../compiler/stage0/errors.js';
+import { builtins } from '../builtins/kernel.js';
+import { codes } from './loaded.js';
+import { Mode } from './frames.js';
+
+export function recordChain(exc: Value, f: number, curBuiltin: number): void {
+  if (getV(exc, ExceptionF.chain) !== NONE) return;
+  const pairs: number[] = [];
+  if (curBuiltin > 0) pairs.push(-curBuiltin, 0);
+  for (let fr = f; fr !== 0; fr = I32[(fr + FrameF.parent) >> 2]) {
+    pairs.push(I32[(fr + FrameF.code) >> 2], I32[(fr + FrameF.pc) >> 2]);
+    const mode = I32[(fr + FrameF.mode) >> 2];
+    if ((mode & 15) === Mode.HOST && mode >> 4 > 0) pairs.push(-(mode >> 4), 0);
+  }
+  const a = allocVArray(pairs.length);
+  for (let i = 0; i < pairs.length; i++) setItem(a, VArrayF.SIZE, i, small(pairs[i]));
+  setI(a, VArrayF.len, pairs.length);
+  setV(exc, ExceptionF.chain, a);
+}
+
+export interface ChainEntry {
+  readonly builtin: string | null; // path of a builtin, or null for bytecode
+  readonly codeId: number;
+  readonly pc: number;
+}
+
+/** The recorded chain, innermost first. */
+export function chainOf(exc: Value): ChainEntry[] {
+  const a = getV(exc, ExceptionF.chain);
+  if (a === NONE) return [];
+  const n = getI(a, VArrayF.len);
+  const out: ChainEntry[] = [];
+  for (let i = 0; i < n; i += 2) {
+    const c = smallOf(getItem(a, VArrayF.SIZE, i));
+    const pc = smallOf(getItem(a, VArrayF.SIZE, i + 1));
+    if (c < 0) out.push({ builtin: builtins[-c - 1].path, codeId: -1, pc: 0 });
+    else out.push({ builtin: null, codeId: c, pc });
+  }
+  return out;
+}
+
+const sources = new Map<string, Uint8Array | null>();
+function sourceOf(path: string): Uint8Array | null {
+  let s = sources.get(path);
+  if (s === undefined) {
+    try {
+      s = readFileSync(path);
+    } catch {
+      s = null;
+    }
+    sources.set(path, s);
+  }
+  return s;
+}
+
+/** The traceback text (without the final exception line). */
+export function formatChain(chain: readonly ChainEntry[]): string {
+  const lines = ['Traceback (most recent call at bottom):'];
+  let n = 1;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const e = chain[i];
+    if (e.builtin !== null) {
+      lines.push(`  ${n++}: (internal), in ${e.builtin}`);
+      continue;
+    }
+    const code = codes[e.codeId];
+    const off = code.def.positions[2 * e.pc];
+    const len = code.def.positions[2 * e.pc + 1];
+    const src = sourceOf(code.unit.srcPath);
+    if (src === null) {
+      lines.push(`  ${n++}: Mod ID "${code.unit.modId}", offset ${off}, length ${len}`);
+      continue;
+    }
+    const lc = lineColumn(src, off);
+    lines.push(`  ${n++}: File "${code.unit.srcPath}", line ${lc.line}, column ${lc.column}, length ${len}`);
+    lines.push(`       ${Buffer.from(src.subarray(lc.lineStart, lc.lineEnd)).toString('latin1').replace(/^[ \t]+/, '')}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,115 @@
+// The `converge` command (spec/tools.md §1): auto-makes and runs a program.
+//
+//   converge [-v] [-f] [--gc-stress] [--dis] prog.cv [args...]
+//
+// Errors a user can cause are reported as such, never as a JavaScript stack trace;
+// CONVERGE_DEBUG=1 adds the host stack to internal errors.
+
+import minimist from 'minimist';
+import { readFileSync, realpathSync, existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bootVM, isNativeModule, runProgram } from './vm.js';
+import { make } from './automake.js';
+import { CompileError, formatCompileError } from '../compiler/stage0/errors.js';
+import { LoadError, readUnit } from './bytecode/format-cvb.js';
+import { VerifyError, verifyUnit } from './bytecode/verify.js';
+import { disassemble } from './bytecode/disasm.js';
+import { settings } from './bytecode/interp.js';
+import { HeapExhausted } from './rts/heap.js';
+import { ObjectTooLarge } from './rts/alloc.js';
+import { flushAll, stderr } from './builtins/out.js';
+
+const USAGE = 'Usage: converge [-vf] [--gc-stress] [--dis] [source file | bytecode file] [program args...]';
+
+const HELP = `${USAGE}
+
+  -v            report each compile and link step on stderr (repeatable)
+  -f            recompile every module, ignoring cached bytecode
+  --gc-stress   collect garbage at every safepoint (for testing the VM)
+  --dis         disassemble a .cvb file, or the modules a .cv file compiles to
+  --help        show this help
+`;
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function fail(msg: string, status = 1): never {
+  flushAll();
+  process.stdout.write(`${msg}\n`);
+  process.exit(status);
+}
+
+function main(argv: string[]): number {
+  const args = minimist(argv, {
+    boolean: ['v', 'f', 'gc-stress', 'dis', 'help'],
+    stopEarly: true,
+    unknown: (a) => {
+      if (a.startsWith('-')) fail(`converge: unknown option '${a}'.\n${USAGE}`);
+      return true;
+    },
+  });
+  if (args.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const verbose = args.v === true ? 1 : 0;
+  settings.gcStress = args['gc-stress'] === true || process.env.CONVERGE_GC_STRESS === '1';
+  const rest = args._.map(String);
+  if (rest.length === 0) fail(`converge: no program given (the interactive interpreter is not available yet).\n${USAGE}`);
+  const file = rest[0];
+  if (!existsSync(file) || !statSync(file).isFile()) fail(`converge: No such file '${file}'.`);
+
+  const env = { includes: [join(repoRoot, 'stdlib')], isNativeModule };
+  bootVM({ argv: rest.slice(1), vmPath: join(repoRoot, 'bin', 'converge'), programPath: realpathSync(file) });
+
+  if (args.dis) {
+    if (file.endsWith('.cvb')) {
+      const u = readUnit(readFileSync(file), file);
+      verifyUnit(u);
+      process.stdout.write(disassemble(u));
+    } else {
+      for (const u of make(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) })) process.stdout.write(disassemble(u));
+    }
+    return 0;
+  }
+
+  let units;
+  try {
+    units = make(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) });
+  } catch (e) {
+    if (e instanceof CompileError) {
+      const where = (e as CompileError & { file?: string }).file ?? file;
+      let src: Uint8Array | null = null;
+      try {
+        src = readFileSync(where);
+      } catch {
+        src = null;
+      }
+      process.stderr.write(formatCompileError(where, src, e));
+      return 1;
+    }
+    throw e;
+  }
+  return runProgram(units).status;
+}
+
+let status: number;
+try {
+  status = main(process.argv.slice(2));
+} catch (e) {
+  flushAll();
+  if (e instanceof HeapExhausted || e instanceof ObjectTooLarge) {
+    process.stderr.write(`converge: ${e.message}\n`);
+    status = 1;
+  } else if (e instanceof LoadError || e instanceof VerifyError) {
+    process.stderr.write(`converge: ${e.message}\n`);
+    status = 1;
+  } else {
+    process.stderr.write(`converge: internal VM error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env.CONVERGE_DEBUG === '1' && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    status = 70;
+  }
+}
+flushAll();
+stderr.flush();
+process.exitCode = status;
