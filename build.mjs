@@ -29,6 +29,12 @@ const common = {
 };
 
 mkdirSync('build', { recursive: true });
+// The struct layouts are derived from the schema first: everything else depends on them.
+await esbuild.build({ ...common, entryPoints: ['tools/gen-layout.ts'], outfile: 'build/gen-layout.mjs', sourcemap: false });
+if (!process.argv.includes('--no-layout')) {
+  const { execFileSync } = await import('node:child_process');
+  execFileSync(process.execPath, ['build/gen-layout.mjs'], { stdio: 'inherit' });
+}
 await esbuild.build({
   ...common,
   entryPoints: { converge: 'vm/main.ts' },
