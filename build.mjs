@@ -50,6 +50,6 @@ if (tools.length > 0) {
 if (watchTests) {
   const tests = findTests('.').filter((p) => !p.startsWith('node_modules'));
   if (tests.length > 0) {
-    await esbuild.build({ ...common, entryPoints: tests, outdir: 'build/test', outbase: '.', outExtension: { '.js': '.mjs' } });
+    await esbuild.build({ ...common, external: ['koffi', 'ava'], entryPoints: tests, outdir: 'build/test', outbase: '.', outExtension: { '.js': '.mjs' } });
   }
 }
