@@ -83,6 +83,8 @@ export interface BuiltinDef {
 }
 
 export const builtins: BuiltinDef[] = [];
+/** The Func object of each builtin, by builtin index (for call chains). */
+export const builtinFuncs: Value[] = [];
 
 /** Creates a Func for a builtin. `bound` makes it a method (binds its receiver). */
 export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): Value {
@@ -96,6 +98,7 @@ export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): V
   setV(f, FuncF.name, strFromJs(def.name));
   setV(f, FuncF.container, container);
   addPermanentRoot(f);
+  builtinFuncs.push(f);
   return f;
 }
 
