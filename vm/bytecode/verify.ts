@@ -20,13 +20,16 @@ import { SMALL_MAX, SMALL_MIN } from '../rts/value.js';
 export class VerifyError extends Error {}
 
 type MarkerKind = 'fail' | 'failup' | 'gen' | 'exc';
+/** The marker stack is an immutable linked list, innermost first, shared between states:
+ *  copying it per instruction made deep nesting quadratic in time and memory. */
 interface Marker {
   readonly kind: MarkerKind;
   readonly base: number; // stack depth where the marker starts
+  readonly next: Marker | null;
 }
 interface State {
   readonly depth: number;
-  readonly markers: readonly Marker[];
+  readonly markers: Marker | null;
 }
 
 const MARKER_SIZE: Record<MarkerKind, number> = {
@@ -37,18 +40,20 @@ const MARKER_SIZE: Record<MarkerKind, number> = {
 };
 
 function sameState(a: State, b: State): boolean {
-  if (a.depth !== b.depth || a.markers.length !== b.markers.length) return false;
-  for (let i = 0; i < a.markers.length; i++) {
-    if (a.markers[i].kind !== b.markers[i].kind || a.markers[i].base !== b.markers[i].base) return false;
+  if (a.depth !== b.depth) return false;
+  let x = a.markers;
+  let y = b.markers;
+  while (x !== y) {
+    if (x === null || y === null || x.kind !== y.kind || x.base !== y.base) return false;
+    x = x.next;
+    y = y.next;
   }
   return true;
 }
 
 /** Stack depth just past the innermost marker (0 if none). */
-function floorOf(markers: readonly Marker[]): number {
-  if (markers.length === 0) return 0;
-  const m = markers[markers.length - 1];
-  return m.base + MARKER_SIZE[m.kind];
+function floorOf(m: Marker | null): number {
+  return m === null ? 0 : m.base + MARKER_SIZE[m.kind];
 }
 
 export interface CodeContext {
@@ -122,7 +127,8 @@ function checkOperands(code: CodeDef, pc: number, def: OpDef, ctx: CodeContext, 
  * Throws VerifyError (with the pc) on any violation.
  */
 export function stackDepth(code: CodeDef, ctx: CodeContext): number {
-  const fail = (pc: number, msg: string): never => {
+  // Annotated so that TypeScript narrows after a call (fail never returns).
+  const fail: (pc: number, msg: string) => never = (pc, msg) => {
     throw new VerifyError(`function '${code.name || '<anon>'}', pc ${pc}: ${msg}`);
   };
   if (code.ops.length === 0) fail(0, 'empty function');
@@ -140,7 +146,7 @@ export function stackDepth(code: CodeDef, ctx: CodeContext): number {
       fail(pc, `inconsistent stack at a join (depth ${old.depth} vs ${st.depth})`);
     }
   };
-  flowTo(0, 0, { depth: 0, markers: [] });
+  flowTo(0, 0, { depth: 0, markers: null });
   while (work.length > 0) {
     const pc = work.pop()!;
     const st = states[pc]!;
@@ -154,54 +160,51 @@ export function stackDepth(code: CodeDef, ctx: CodeContext): number {
     const pops = typeof def.pops === 'number' ? def.pops : def.pops(operands);
     if (depth - pops < floor) fail(pc, `${def.name} pops below the innermost stack marker`);
     depth -= pops;
-    const innermostNonGen = () => {
-      let i = markers.length - 1;
-      while (i >= 0 && markers[i].kind === 'gen') i--;
-      return i;
-    };
     switch (opc) {
       case Op.ADD_FAILURE_FRAME:
         flowTo(pc, operands[0], { depth, markers });
-        markers = [...markers, { kind: 'fail', base: depth }];
+        markers = { kind: 'fail', base: depth, next: markers };
         depth += FAILURE_MARKER_SLOTS;
         break;
       case Op.ADD_FAIL_UP_FRAME:
-        markers = [...markers, { kind: 'failup', base: depth }];
+        markers = { kind: 'failup', base: depth, next: markers };
         depth += FAILURE_MARKER_SLOTS;
         break;
       case Op.POP_FAILURE_FRAME: {
-        const i = innermostNonGen();
-        if (i < 0 || (markers[i].kind !== 'fail' && markers[i].kind !== 'failup')) fail(pc, 'no failure frame to pop');
-        depth = markers[i].base;
-        markers = markers.slice(0, i);
+        // Pops the innermost failure frame and the generator markers above it.
+        let m = markers;
+        while (m !== null && m.kind === 'gen') m = m.next;
+        if (m === null || (m.kind !== 'fail' && m.kind !== 'failup')) fail(pc, 'no failure frame to pop');
+        depth = m.base;
+        markers = m.next;
         break;
       }
       case Op.ADD_EXCEPTION_FRAME:
         flowTo(pc, operands[0], { depth: depth + 1, markers });
-        markers = [...markers, { kind: 'exc', base: depth }];
+        markers = { kind: 'exc', base: depth, next: markers };
         depth += EXCEPTION_MARKER_SLOTS;
         break;
       case Op.POP_EXCEPTION_FRAME: {
-        const top = markers[markers.length - 1];
-        if (top === undefined || top.kind !== 'exc') fail(pc, 'no exception frame to pop');
+        const top = markers;
+        if (top === null || top.kind !== 'exc') fail(pc, 'no exception frame to pop');
         depth = top.base;
-        markers = markers.slice(0, -1);
+        markers = top.next;
         break;
       }
       case Op.EYIELD: {
-        const top = markers[markers.length - 1];
-        if (top === undefined || top.kind !== 'fail') fail(pc, 'EYIELD outside an alternative');
+        const top = markers;
+        if (top === null || top.kind !== 'fail') fail(pc, 'EYIELD outside an alternative');
         depth = top.base;
-        markers = markers.slice(0, -1);
+        markers = top.next;
         const seg = depth - floorOf(markers);
-        markers = [...markers, { kind: 'gen', base: depth }];
+        markers = { kind: 'gen', base: depth, next: markers };
         depth += GEN_MARKER_SLOTS + seg;
         break;
       }
       case Op.APPLY_GEN:
       case Op.CALL_METHOD_GEN: {
         const seg = depth - floorOf(markers);
-        markers = [...markers, { kind: 'gen', base: depth }];
+        markers = { kind: 'gen', base: depth, next: markers };
         depth += GEN_MARKER_SLOTS + seg;
         break;
       }
