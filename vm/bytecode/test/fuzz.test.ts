@@ -259,7 +259,7 @@ test(`loader fuzz: ${NCASES} mutated .cvb files only raise LoadError or VerifyEr
     const r = caseRng(i);
     const s = pick(r, seeds);
     const steps = 1 + (below(r, 4) === 0 ? below(r, 3) : 0);
-    let b = s.bytes.slice();
+    let b: Uint8Array = s.bytes.slice();
     const how: string[] = [];
     for (let k = 0; k < steps; k++) {
       const m = pick(r, MUTATOR_NAMES);
