@@ -1,19 +1,18 @@
-// The Sys module (stdlib.md §3): printing, argv, exit, version. Output goes through the
-// buffered writers of out.ts.
+// The Sys module (stdlib.md §3): stdio Files, print/println, argv, exit, version.
+// print and println write to whatever Sys::stdout is when they are called, so
+// `Sys.set_defn("stdout", f)` redirects them; the usual case (a builtin File) skips the
+// method lookup and writes into the buffered stream directly.
 
-import { T } from '../rts/layout.js';
-import { typeId } from '../rts/ll.js';
-import { NONE, isSmall, type Value } from '../rts/value.js';
-import { allocList, listPush, strBytes, strFromJs, sym, setOwnSlot, allocObject, isInt } from '../rts/objects.js';
-import { K, EXC, ConvergeThrow, defBuiltin } from './kernel.js';
-import { toStrJs, typeError } from './operators.js';
-import { stdout } from './out.js';
-import { defineNativeModule, setNativeDefn } from '../bytecode/modules.js';
-
-function writeValue(v: Value): void {
-  if (!isSmall(v) && typeId(v) === T.String) stdout.writeBytes(strBytes(v));
-  else stdout.write(toStrJs(v));
-}
+import { T, ModuleF, VarsF } from '../rts/layout.js';
+import { getV, getItem } from '../rts/ll.js';
+import { NONE, type Value } from '../rts/value.js';
+import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
+import { allocList, allocObject, isInt, listPush, setOwnSlot, strFromJs, sym } from '../rts/objects.js';
+import { K, EXC, ConvergeThrow, classOf, defBuiltin, getSlot, hooks, raise } from './kernel.js';
+import { typeError } from './operators.js';
+import { defineNativeModule, setNativeDefn, unitOf } from '../bytecode/modules.js';
+import { VM_FAIL, isStr } from './types-common.js';
+import { fileClass, fileWrite, installFileClass, stdFile } from './file-class.js';
 
 export const SYS_VERSION = '2.1';
 export const SYS_VERSION_DATE = '2014-02-25';
@@ -24,21 +23,55 @@ export interface SysInfo {
   programPath: string;
 }
 
+const S_TO_STR = sym('to_str');
+const S_WRITE = sym('write');
+
+let sysModule: Value = NONE;
+let stdoutIndex = -1;
+
+/** The current value of Sys::stdout. */
+function currentStdout(): Value {
+  const v = getItem(getV(sysModule, ModuleF.vars), VarsF.SIZE, stdoutIndex);
+  if (v === NONE) raise('Mod_Defn_Exception', "Definition 'stdout' unassigned in 'Sys'.");
+  return v;
+}
+
+/** Writes each argument (Strings as they are, others through to_str) to Sys::stdout. */
+function printValues(args: readonly Value[], newline: boolean): Value {
+  const m = shadowMark();
+  const pout = shadowPush(currentStdout());
+  const direct = classOf(shadowGet(pout)) === fileClass();
+  const write = (s: Value): void => {
+    if (direct) fileWrite(shadowGet(pout), s);
+    else if (hooks.call(getSlot(shadowGet(pout), S_WRITE), [s]) === NONE) raise('VM_Exception', VM_FAIL);
+  };
+  try {
+    for (const v of args) {
+      if (isStr(v)) write(v);
+      else {
+        const s = hooks.call(getSlot(v, S_TO_STR), []);
+        if (s === NONE) raise('VM_Exception', VM_FAIL);
+        write(s);
+      }
+    }
+    if (newline) write(strFromJs('\n'));
+  } finally {
+    shadowPopTo(m);
+  }
+  return K.null;
+}
+
 export function installSys(info: SysInfo): Value {
-  const names = ['print', 'println', 'exit', 'argv', 'vm_path', 'program_path', 'version', 'version_date', 'stdin', 'stdout', 'stderr'];
+  const names = ['print', 'println', 'stdin', 'stdout', 'stderr', 'vm_path', 'program_path', 'argv', 'version', 'version_date', 'exit'];
   const defs: Record<string, Value> = {};
   for (const n of names) defs[n] = NONE;
   const mod = defineNativeModule('Sys', defs);
-  const fn = (name: string, min: number, max: number, f: (a: Value[]) => Value) => setNativeDefn(mod, name, defBuiltin({ name, path: `Sys::${name}`, min, max, fn: f }, false, mod));
-  fn('print', 0, -1, (a) => {
-    for (const v of a) writeValue(v);
-    return K.null;
-  });
-  fn('println', 0, -1, (a) => {
-    for (const v of a) writeValue(v);
-    stdout.write('\n');
-    return K.null;
-  });
+  sysModule = mod;
+  stdoutIndex = unitOf(mod).topVarIndex.get(sym('stdout'))!;
+  const fn = (name: string, min: number, max: number, f: (a: Value[]) => Value) =>
+    setNativeDefn(mod, name, defBuiltin({ name, path: `Sys::${name}`, min, max, fn: f }, false, mod));
+  fn('print', 0, -1, (a) => printValues(a, false));
+  fn('println', 0, -1, (a) => printValues(a, true));
   fn('exit', 0, 1, (a) => {
     const code = a.length > 0 ? a[0] : (1 as unknown as Value); // small(0) is the word 1
     if (!isInt(code)) typeError('Int', code);
@@ -46,6 +79,10 @@ export function installSys(info: SysInfo): Value {
     setOwnSlot(e, sym('code'), code);
     throw new ConvergeThrow(e);
   });
+  installFileClass();
+  setNativeDefn(mod, 'stdin', stdFile(0, 'r'));
+  setNativeDefn(mod, 'stdout', stdFile(1, 'w'));
+  setNativeDefn(mod, 'stderr', stdFile(2, 'w'));
   const argv = allocList(K.List, info.argv.length);
   for (const s of info.argv) listPush(argv, strFromJs(Buffer.from(s, 'utf8').toString('latin1')));
   setNativeDefn(mod, 'argv', argv);

@@ -1,59 +1,67 @@
-// Builtins: Object, Class, Func, Partial_Application, Module, Exception (stdlib.md §1.1-1.5, §1.13).
+// Builtins: Object, Class, Func, Partial_Application (stdlib.md §1.1-1.4, language.md §13),
+// and Class.new's dispatch to the creation function of the class being instantiated.
 
-import { T, ClassF, ObjectF, MapF, FuncF, PartialF, VArrayF, ExceptionF, ModuleF } from '../rts/layout.js';
-import { getV, setV, getI, setI, getItem, typeId } from '../rts/ll.js';
-import { NONE, isSmall, type Value } from '../rts/value.js';
+import { T, ClassF, ObjectF, FuncF, PartialF, VArrayF, GenStateF, ModuleF } from '../rts/layout.js';
+import { getV, getI, setI, setItem, typeId } from '../rts/ll.js';
+import { NONE, small, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
-import { allocList, allocObject, allocPartial, allocVArray, listGet, listLen, listPush, mapInfo, ownSlot, setOwnSlot, strFromJs, strToJs, sym, symName, symStr, mapLookup } from '../rts/objects.js';
+import { allocList, allocObject, allocPartial, allocVArray, listGet, listLen, listPush, mapInfo, ownSlot, strFromJs, strToJs, sym, symStr } from '../rts/objects.js';
 import { allocClass, Creator, findField, isSubclass, ownField, setField } from '../rts/classes.js';
-import { K, EXC, builtins, classOf, className, classPath, defMethods, findSlot, getSlot, hooks, raise } from './kernel.js';
+import { K, classOf, classPath, defMethods, findSlot, getSlot, hooks, raise } from './kernel.js';
 import { addSubclass } from './boot.js';
-import { typeError, toStrJs, identical, ownOrPseudoSlot } from './operators.js';
-import { setItem } from '../rts/ll.js';
+import { typeError, identical, ownOrPseudoSlot, setSlot } from './operators.js';
 import { defGen, newGen } from './gen.js';
-import { GenStateF } from '../rts/layout.js';
+import {
+  VM_FAIL, absent, callInit, checkCount, creatorFn, defTyped, isClass, isFunc, isModule, isPartial, isSlottedValue, listArg, setCreator, strArg,
+} from './types-common.js';
+import { installModuleType, modulePath } from './types-module.js';
+import { installExceptions } from './exceptions.js';
 
-const VM_FAIL = 'Function attempting to return fail, but caller can not handle failure.';
-
-export function isStr(v: Value): boolean {
-  return !isSmall(v) && typeId(v) === T.String;
-}
-
-export function strArg(v: Value, where?: string): string {
-  if (!isStr(v)) typeError('String', v, where);
-  return strToJs(v);
-}
-
-export function listArg(v: Value): Value {
-  if (isSmall(v) || typeId(v) !== T.List) typeError('List', v);
-  return v;
-}
-
-function isClass(v: Value): boolean {
-  return !isSmall(v) && typeId(v) === T.Class;
-}
+const S_INIT = sym('init');
+const S_PATH = sym('path');
 
 function hexAddr(v: Value): string {
-  return (v as unknown as number).toString(16);
+  return ((v as unknown as number) >>> 0).toString(16);
 }
 
-/** Calls o.init(args), rooting `o` meanwhile; init failing is a VM_Exception. */
-function callInit(o: Value, args: Value[]): Value {
-  const mark = shadowMark();
-  const p = shadowPush(o);
-  const r = hooks.call(getSlot(o, sym('init')), args);
-  o = shadowGet(p);
-  shadowPopTo(mark);
+// -- Paths ------------------------------------------------------------------------------
+
+/**
+ * `container.path(stop_at)` then `::` (module container) or `.` (other) then `name`; just
+ * `name` if there is no container or it is `stopAt` (NONE = no stop).
+ */
+export function joinPath(name: string, container: Value, stopAt: Value): string {
+  if (container === NONE || container === K.null || container === stopAt) return name;
+  if (isModule(container)) return `${modulePath(container, stopAt)}::${name}`;
+  const r = hooks.call(getSlot(container, S_PATH), [stopAt === NONE ? K.null : stopAt]);
   if (r === NONE) raise('VM_Exception', VM_FAIL);
-  return o;
+  return `${strArg(r)}.${name}`;
 }
+
+function classPathStop(cls: Value, stopAt: Value): string {
+  const name = strToJs(getV(cls, ClassF.name)) || '<anon>';
+  return joinPath(name, getV(cls, ClassF.container), stopAt);
+}
+
+function funcPath(f: Value, stopAt: Value): string {
+  if (f === stopAt) return '';
+  return joinPath(strToJs(getV(f, FuncF.name)), getV(f, FuncF.container), stopAt);
+}
+
+function stopArg(a: Value[]): Value {
+  return absent(a[1]) ? NONE : a[1];
+}
+
+// -- Classes ----------------------------------------------------------------------------
 
 /** The creation function a new class inherits from its superclasses (spec §13.2). */
-function inheritedCreator(supers: Value): Creator {
-  let found = Creator.Object;
+function inheritedCreator(supers: Value): number {
   const n = listLen(supers);
+  // No superclass at all: nothing to inherit (upstream: "has no new_func").
+  if (n === 0) return Creator.None;
+  let found: number = Creator.Object;
   for (let i = 0; i < n; i++) {
-    const c = getI(listGet(supers, i), ClassF.creator) as Creator;
+    const c = getI(listGet(supers, i), ClassF.creator);
     if (c === Creator.Object) continue;
     if (found !== Creator.Object && found !== c) raise('VM_Exception', "Can't inherit from classes that instantiated different meta-classes.");
     found = c;
@@ -61,71 +69,44 @@ function inheritedCreator(supers: Value): Creator {
   return found;
 }
 
-function newClass(meta: Value, args: Value[]): Value {
-  const name = args[1];
-  if (!isStr(name)) typeError('String', name);
-  const supers = args.length > 2 ? args[2] : K.null;
-  const container = args.length > 3 ? args[3] : K.null;
-  const l = allocList(K.List, 2);
-  if (supers === K.null || supers === NONE) listPush(l, K.Object);
-  else {
-    listArg(supers);
-    const n = listLen(supers);
-    for (let i = 0; i < n; i++) {
-      const s = listGet(supers, i);
-      if (!isClass(s)) raise('VM_Exception', "Can't inherit from an object that's not a direct instance of Class.");
-      listPush(l, s);
-    }
+/** Class.new on Class or a metaclass: `(name, supers, container, *init_args)`. */
+function newClass(a: Value[]): Value {
+  checkCount(a, 4, -1);
+  const meta = a[0];
+  const name = a[1];
+  strArg(name);
+  listArg(a[2]);
+  const n = listLen(a[2]);
+  const l = allocList(K.List, Math.max(n, 1));
+  for (let i = 0; i < n; i++) {
+    const s = listGet(a[2], i);
+    if (!isClass(s)) raise('VM_Exception', "Can't inherit from an object that's not a direct instance of Class.");
+    listPush(l, s);
   }
-  const c = allocClass(meta, name, l, container, inheritedCreator(l));
-  for (let i = 0; i < listLen(l); i++) addSubclass(listGet(l, i), c);
-  return args.length > 4 ? callInit(c, args.slice(4)) : c;
+  const c = allocClass(meta, name, l, a[3], inheritedCreator(l) as Creator);
+  for (let i = 0; i < n; i++) addSubclass(listGet(l, i), c);
+  return callInit(c, a.slice(4));
 }
 
-/** Class.new: instantiate the receiver (or, for metaclasses, make a class). */
-function classNew(args: Value[]): Value {
-  const cls = args[0];
+/** Class.new: instantiate the receiver with its creation function. */
+function classNew(a: Value[]): Value {
+  const cls = a[0];
   if (!isClass(cls)) typeError('Class', cls);
-  const creator = getI(cls, ClassF.creator) as Creator;
-  const rest = args.slice(1);
-  switch (creator) {
-    case Creator.Class:
-      return newClass(cls, args);
-    case Creator.Object:
-      return callInit(allocObject(cls), rest);
-    case Creator.Exception:
-      return callInit(allocObject(cls, T.Exception), rest);
-    case Creator.List:
-      return callInit(allocList(cls, 4), rest);
-    case Creator.Partial: {
-      const f = rest[0];
-      const l = listArg(rest[1]);
-      const n = listLen(l);
-      const a = allocVArray(n);
-      for (let i = 0; i < n; i++) setItem(a, VArrayF.SIZE, i, listGet(l, i));
-      setI(a, VArrayF.len, n);
-      return allocPartial(cls, f, a);
-    }
-    default:
-      raise('VM_Exception', `Instance of ${classPath(cls)} has no new_func.`);
-  }
+  const f = creatorFn(getI(cls, ClassF.creator));
+  if (f === undefined) raise('VM_Exception', `Instance of ${classPath(cls)} has no new_func.`);
+  return f(a);
 }
 
-/** The names of the own slots of a slotted object, in order. */
-function slotNames(o: Value): number[] {
-  return mapInfo(getV(o, ObjectF.map)).names;
-}
-
-function isSlottedValue(o: Value): boolean {
-  if (isSmall(o)) return false;
-  const t = typeId(o);
-  return t !== T.Int64 && t !== T.Float && t !== T.String;
-}
-
-/** Class.conformed_by: every field of the class (and its supers) is reachable as a slot of o. */
+/**
+ * Class.conformed_by: every field of the class and its superclasses is reachable as a slot
+ * of `o`. Upstream counts only o's own slots, so nearly nothing conforms (language.md
+ * §13.6); reachable slots (class fields included) are what the spec recommends.
+ */
 function conformedBy(cls: Value, o: Value): boolean {
   if (classOf(o) === cls) return true;
   const seen = new Set<number>();
+  const m = shadowMark();
+  shadowPush(o);
   const check = (c: Value): boolean => {
     for (const s of mapInfo(getV(c, ClassF.fieldMap)).names) {
       if (seen.has(s)) continue;
@@ -136,33 +117,47 @@ function conformedBy(cls: Value, o: Value): boolean {
     for (let i = 0; i < listLen(supers); i++) if (!check(listGet(supers, i))) return false;
     return true;
   };
-  return check(cls);
+  const r = check(cls);
+  shadowPopTo(m);
+  return r;
 }
 
-/** `Mod::C` path of a class; stop_at ends the path at that container. */
-function pathOf(cls: Value, stopAt: Value): string {
-  const name = strToJs(getV(cls, ClassF.name)) || '<anon>';
-  const cont = getV(cls, ClassF.container);
-  if (cont === NONE || cont === K.null || cont === stopAt) return name;
-  if (typeId(cont) === T.Module) return `${strToJs(getV(cont, ModuleF.name))}::${name}`;
-  if (typeId(cont) === T.Class) return `${pathOf(cont, stopAt)}.${name}`;
-  return name;
+// -- Slots ------------------------------------------------------------------------------
+
+/** Slots builtin objects derive from their fields, listed before their own slots. */
+function pseudoSlotNames(o: Value): readonly string[] {
+  switch (typeId(o)) {
+    case T.Class:
+      return ['name', 'container'];
+    case T.Func:
+      return ['name', 'container', 'num_params'];
+    case T.Module:
+      return ['name', 'src_path', 'mod_id', 'container'];
+    default:
+      return [];
+  }
 }
 
-// -- Generators over slots and fields --------------------------------------------
+function slotNamesOf(o: Value): number[] {
+  const own = mapInfo(getV(o, ObjectF.map)).names;
+  const pseudo = pseudoSlotNames(o).map(sym).filter((s) => !own.includes(s));
+  return pseudo.concat(own);
+}
 
+/** iter_slots: i = next slot number. */
 const GEN_SLOTS = defGen((g) => {
   const o = getV(g, GenStateF.a);
-  const names = slotNames(o);
+  const names = slotNamesOf(o);
   const i = getI(g, GenStateF.i);
   if (i >= names.length) return NONE;
   setI(g, GenStateF.i, i + 1);
   const l = allocList(K.List, 2);
   listPush(l, symStr(names[i]));
-  listPush(l, ownSlot(o, names[i]));
+  listPush(l, ownOrPseudoSlot(o, names[i]));
   return l;
 });
 
+/** Class.iter_defns: i = next field number. */
 const GEN_FIELDS = defGen((g) => {
   const c = getV(g, GenStateF.a);
   const names = mapInfo(getV(c, ClassF.fieldMap)).names;
@@ -175,126 +170,90 @@ const GEN_FIELDS = defGen((g) => {
   return l;
 });
 
-// -- Function application from a list ------------------------------------------------
+// -- Application -------------------------------------------------------------------------
 
+/**
+ * f.apply(l): calls f with the elements of l. Only the first value of a generator comes
+ * back: builtins cannot suspend a Converge generator, so `for x := f.apply(l)` does not
+ * pump f (see the report of issue "builtin types").
+ */
 function applyList(f: Value, l: Value): Value {
   listArg(l);
   const n = listLen(l);
-  const args: Value[] = [];
-  for (let i = 0; i < n; i++) args.push(listGet(l, i));
+  const args: Value[] = new Array(n);
+  for (let i = 0; i < n; i++) args[i] = listGet(l, i);
   return hooks.call(f, args);
 }
 
+function newPartial(a: Value[]): Value {
+  checkCount(a, 3, 3);
+  const f = a[1];
+  if (!isFunc(f)) typeError('Func', f);
+  const l = listArg(a[2]);
+  const n = listLen(l);
+  const args = allocVArray(n);
+  for (let i = 0; i < n; i++) setItem(args, VArrayF.SIZE, i, listGet(l, i));
+  setI(args, VArrayF.len, n);
+  const p = allocPartial(a[0], f, args);
+  const initArgs: Value[] = [f];
+  for (let i = 0; i < n; i++) initArgs.push(listGet(l, i));
+  return callInit(p, initArgs);
+}
+
+// -- Installation -------------------------------------------------------------------------
+
 export function installObjectTypes(): void {
+  setCreator(Creator.Class, newClass);
+  setCreator(Creator.Object, (a) => callInit(allocObject(a[0]), a.slice(1)));
+  setCreator(Creator.Partial, newPartial);
+
   defMethods(K.Object, 'Builtins::Object', [
     ['find_slot', 2, 2, (a) => findSlot(a[0], sym(strArg(a[1])))],
     ['get_slot', 2, 2, (a) => getSlot(a[0], sym(strArg(a[1])))],
-    [
-      'set_slot',
-      3,
-      3,
-      (a) => {
-        const s = sym(strArg(a[1]));
-        if (!isSlottedValue(a[0])) raise('Slot_Exception', `No such slot '${symName(s)}' in instance of '${className(a[0])}'.`);
-        setOwnSlot(a[0], s, a[2]);
-        return K.null;
-      },
-    ],
+    ['set_slot', 3, 3, (a) => {
+      setSlot(a[0], sym(strArg(a[1])), a[2]);
+      return K.null;
+    }],
+    ['iter_slots', 1, 1, (a) => (isSlottedValue(a[0]) ? newGen(GEN_SLOTS, a[0]) : NONE), GEN_SLOTS],
     ['init', 1, -1, () => K.null],
     ['is', 2, 2, (a) => (identical(a[0], a[1]) ? K.null : NONE)],
     ['to_str', 1, 1, (a) => strFromJs(`<Object@${hexAddr(a[0])}>`)],
-    ['iter_slots', 1, 1, (a) => (isSlottedValue(a[0]) ? newGen(GEN_SLOTS, a[0]) : NONE), GEN_SLOTS],
   ]);
 
-  defMethods(K.Class, 'Builtins::Class', [
-    ['new', 1, -1, classNew],
+  defMethods(K.Class, 'Builtins::Class', [['new', 1, -1, classNew]]);
+  defTyped(K.Class, 'Builtins::Class', isClass, 'Class', [
     ['instantiated', 2, 2, (a) => (isSubclass(classOf(a[1]), a[0]) ? K.null : NONE)],
     ['conformed_by', 2, 2, (a) => (conformedBy(a[0], a[1]) ? K.null : NONE)],
-    [
-      'get_field',
-      2,
-      2,
-      (a) => {
-        const f = findField(a[0], sym(strArg(a[1])));
-        if (f === NONE) raise('Field_Exception', `No such field '${strToJs(a[1])}' in class '${pathOf(a[0], NONE)}'.`);
-        return f;
-      },
-    ],
-    [
-      'set_field',
-      3,
-      3,
-      (a) => {
-        setField(a[0], sym(strArg(a[1])), a[2]);
-        return K.null;
-      },
-    ],
-    ['path', 1, 2, (a) => strFromJs(pathOf(a[0], a.length > 1 ? a[1] : NONE))],
+    ['get_field', 2, 2, (a) => {
+      const f = findField(a[0], sym(strArg(a[1])));
+      if (f === NONE) raise('Field_Exception', `No such field '${strToJs(a[1])}' in class '${classPath(a[0])}'.`);
+      return f;
+    }],
+    ['set_field', 3, 3, (a) => {
+      setField(a[0], sym(strArg(a[1])), a[2]);
+      return K.null;
+    }],
+    ['iter_defns', 1, 1, (a) => newGen(GEN_FIELDS, a[0]), GEN_FIELDS],
+    ['get_supers', 1, 1, (a) => {
+      const s = getV(a[0], ClassF.supers);
+      const l = allocList(K.List, listLen(s));
+      for (let i = 0; i < listLen(s); i++) listPush(l, listGet(s, i));
+      return l;
+    }],
+    ['path', 1, 2, (a) => strFromJs(classPathStop(a[0], stopArg(a)))],
     ['to_str', 1, 1, (a) => strFromJs(`<Class ${strToJs(getV(a[0], ClassF.name))}>`)],
-    [
-      'get_supers',
-      1,
-      1,
-      (a) => {
-        const s = getV(a[0], ClassF.supers);
-        const l = allocList(K.List, listLen(s));
-        for (let i = 0; i < listLen(s); i++) listPush(l, listGet(s, i));
-        return l;
-      },
-    ],
-    ['iter_fields', 1, 1, (a) => newGen(GEN_FIELDS, a[0]), GEN_FIELDS],
   ]);
 
-  defMethods(K.Func, 'Builtins::Func', [
-    [
-      'path',
-      1,
-      2,
-      (a) => {
-        const code = getI(a[0], FuncF.code);
-        if (code < 0) return strFromJs(builtins[-1 - code].path);
-        const cont = getV(a[0], FuncF.container);
-        const name = strToJs(getV(a[0], FuncF.name)) || '<anon>';
-        return strFromJs(cont !== NONE && typeId(cont) === T.Module ? `${strToJs(getV(cont, ModuleF.name))}::${name}` : name);
-      },
-    ],
+  defTyped(K.Func, 'Builtins::Func', isFunc, 'Func', [
+    // stop_at is mandatory, as upstream (stdlib.md §1.3).
+    ['path', 2, 2, (a) => strFromJs(funcPath(a[0], stopArg(a)))],
     ['apply', 2, 2, (a) => applyList(a[0], a[1])],
   ]);
 
-  defMethods(K.Partial_Application, 'Builtins::Partial_Application', [['apply', 2, 2, (a) => applyList(a[0], a[1])]]);
+  defTyped(K.Partial_Application, 'Builtins::Partial_Application', isPartial, 'Partial_Application', [
+    ['apply', 2, 2, (a) => applyList(a[0], a[1])],
+  ]);
 
-  defMethods(K.Exception, 'Builtins::Exception', [
-    [
-      'init',
-      1,
-      2,
-      (a) => {
-        setOwnSlot(a[0], sym('msg'), a.length > 1 ? a[1] : strFromJs(''));
-        return K.null;
-      },
-    ],
-    [
-      'to_str',
-      1,
-      1,
-      (a) => {
-        const msg = getSlot(a[0], sym('msg'));
-        return strFromJs(`${className(a[0])}: ${strArg(msg)}`);
-      },
-    ],
-  ]);
-  // System_Exit_Exception takes a code, not a message.
-  defMethods(EXC.System_Exit_Exception, 'Exceptions::System_Exit_Exception', [
-    [
-      'init',
-      1,
-      2,
-      (a) => {
-        setOwnSlot(a[0], sym('code'), a.length > 1 ? a[1] : K.null);
-        return K.null;
-      },
-    ],
-  ]);
+  installModuleType();
+  installExceptions();
 }
-
-export { toStrJs, ownOrPseudoSlot, mapLookup, getItem, PartialF, MapF, ExceptionF };

@@ -1,0 +1,192 @@
+// Builtins: Int and Float (stdlib.md §1.7, §1.8; language.md §6.4). Ints are exact 64-bit
+// two's complement values that wrap (DESIGN D1), not upstream's double-rounded ones.
+
+import { GenStateF } from '../rts/layout.js';
+import { getV, getI, setI, setV } from '../rts/ll.js';
+import { NONE, small, type Value } from '../rts/value.js';
+import { floatOf, intBig, isFloat, isInt, mkFloat, mkIntBig, strFromJs, strToJs } from '../rts/objects.js';
+import { Creator } from '../rts/classes.js';
+import { K, raise } from './kernel.js';
+import { defGen, newGen } from './gen.js';
+import { typeError, toStrJs, formatFloat, compare, arith } from './operators.js';
+import { Op } from '../bytecode/opcodes.js';
+import { checkCount, defTyped, intArg, isStr, setCreator } from './types-common.js';
+
+const MIN64 = -(1n << 63n);
+const MAX64 = (1n << 63n) - 1n;
+
+function bigArg(v: Value): bigint {
+  intArg(v);
+  return intBig(v);
+}
+
+function notValid(v: Value): never {
+  raise('Number_Exception', `Number '${toStrJs(v)}' not valid.`);
+}
+
+// -- Int.new / Float.new ------------------------------------------------------------------
+
+// Python's int()/float() strip this whitespace, which upstream inherits.
+const WS = '[ \\t\\n\\r\\f\\v]*';
+const DEC_INT = new RegExp(`^${WS}([+-]?)([0-9]+)${WS}$`);
+const HEX_INT = new RegExp(`^${WS}([+-]?)([0-9a-fA-F]+)${WS}$`);
+const FLOAT = new RegExp(`^${WS}[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?${WS}$`);
+
+/** An Int from a String: optional whitespace and sign, then decimal, or hex after a leading 0x. */
+function parseInt64(s: string): bigint | null {
+  const hex = s.startsWith('0x') || s.startsWith('0X');
+  const m = (hex ? HEX_INT : DEC_INT).exec(hex ? s.slice(2) : s);
+  if (m === null) return null;
+  const n = BigInt((hex ? '0x' : '') + m[2]);
+  const r = m[1] === '-' ? -n : n;
+  // Out of range is "not valid" rather than silently wrapped (upstream overflows).
+  return r < MIN64 || r > MAX64 ? null : r;
+}
+
+function newInt(a: Value[]): Value {
+  // Extra arguments are ignored, as upstream (its new_func takes varargs).
+  checkCount(a, 2, -1);
+  const x = a[1];
+  if (isInt(x)) return x;
+  if (isStr(x)) {
+    const n = parseInt64(strToJs(x));
+    if (n === null) notValid(x);
+    return mkIntBig(n);
+  }
+  if (isFloat(x)) {
+    const f = floatOf(x);
+    if (!Number.isFinite(f) || Math.abs(f) >= 2 ** 63) notValid(x);
+    return mkIntBig(BigInt(Math.trunc(f)));
+  }
+  typeError('Number | String', x);
+}
+
+function newFloat(a: Value[]): Value {
+  checkCount(a, 2, -1);
+  const x = a[1];
+  if (isFloat(x)) return x;
+  if (isInt(x)) return mkFloat(Number(intBig(x)));
+  if (isStr(x)) {
+    const s = strToJs(x);
+    if (!FLOAT.test(s)) notValid(x);
+    return mkFloat(Number(s.trim()));
+  }
+  // Upstream's new_func falls off its end here (a VM_Exception); the spec asks for this.
+  typeError('Number | String', x);
+}
+
+// -- iter_to ------------------------------------------------------------------------------
+
+/** Small bounds: i = next value, j = limit, k = step, all in the small-int range. */
+const GEN_ITER_TO = defGen((g) => {
+  const i = getI(g, GenStateF.i);
+  const to = getI(g, GenStateF.j);
+  const step = getI(g, GenStateF.k);
+  if (step > 0 ? i >= to : i <= to) return NONE;
+  setI(g, GenStateF.i, i + step);
+  return small(i);
+});
+
+/** Any bounds: a = next value, b = limit, c = step (Int values). */
+const GEN_ITER_TO_BIG = defGen((g) => {
+  const cur = getV(g, GenStateF.a);
+  const i = intBig(cur);
+  const to = intBig(getV(g, GenStateF.b));
+  const step = intBig(getV(g, GenStateF.c));
+  if (step > 0n ? i >= to : i <= to) return NONE;
+  const next = i + step;
+  // A step past the Int range ends the sequence: jump to the limit.
+  setV(g, GenStateF.a, next > MAX64 || next < MIN64 ? getV(g, GenStateF.b) : mkIntBig(next));
+  return cur;
+});
+
+const SMALL_LIMIT = 0x3fffffff;
+
+function iterTo(a: Value[]): Value {
+  const from = bigArg(a[0]);
+  const to = bigArg(a[1]);
+  const step = a.length > 2 ? bigArg(a[2]) : 1n;
+  if (step === 0n) raise('Number_Exception', 'Number \'0\' not valid.');
+  if (step > 0n ? from >= to : from <= to) return NONE;
+  const lim = BigInt(SMALL_LIMIT);
+  if (from >= -lim && from <= lim && to >= -lim && to <= lim && step >= -lim && step <= lim) {
+    const g = newGen(GEN_ITER_TO, NONE, Number(from), Number(to));
+    setI(g, GenStateF.k, Number(step));
+    return g;
+  }
+  const g = newGen(GEN_ITER_TO_BIG, mkIntBig(from), 0, 0, mkIntBig(to));
+  setV(g, GenStateF.c, mkIntBig(step));
+  return g;
+}
+
+// -- Installation ---------------------------------------------------------------------------
+
+function pred(b: boolean): Value {
+  return b ? K.null : NONE;
+}
+
+export function installNumbers(): void {
+  setCreator(Creator.Int, newInt);
+  setCreator(Creator.Float, newFloat);
+
+  defTyped(K.Int, 'Builtins::Int', isInt, 'Int', [
+    ['+', 2, 2, (a) => arith(Op.ADD, a[0], a[1])],
+    ['-', 2, 2, (a) => arith(Op.SUB, a[0], a[1])],
+    ['*', 2, 2, (a) => arith(Op.MUL, a[0], a[1])],
+    ['/', 2, 2, (a) => arith(Op.DIV, a[0], a[1])],
+    ['%', 2, 2, (a) => arith(Op.MOD, a[0], a[1])],
+    ['idiv', 2, 2, (a) => {
+      const d = a[1];
+      if (!isInt(d) && !isFloat(d)) typeError('Number', d);
+      const x = intBig(a[0]);
+      const y = isFloat(d) ? truncFloat(floatOf(d)) : intBig(d);
+      if (y === 0n) raise('Number_Exception', 'Division by zero.');
+      let q = x / y;
+      if (x % y !== 0n && x < 0n !== y < 0n) q -= 1n;
+      return mkIntBig(q);
+    }],
+    ['pow', 2, 2, (a) => {
+      let e = bigArg(a[1]);
+      let x = intBig(a[0]);
+      let r = 1n;
+      // Squaring gives the same wrapped result as upstream's repeated multiplication.
+      while (e > 0n) {
+        if ((e & 1n) === 1n) r = BigInt.asIntN(64, r * x);
+        x = BigInt.asIntN(64, x * x);
+        e >>= 1n;
+      }
+      return mkIntBig(r);
+    }],
+    ['==', 2, 2, (a) => pred(compare(Op.EQ, a[0], a[1]))],
+    ['<', 2, 2, (a) => pred(compare(Op.LT, a[0], a[1]))],
+    ['<=', 2, 2, (a) => pred(compare(Op.LE, a[0], a[1]))],
+    ['>', 2, 2, (a) => pred(compare(Op.GT, a[0], a[1]))],
+    ['>=', 2, 2, (a) => pred(compare(Op.GE, a[0], a[1]))],
+    ['and', 2, 2, (a) => mkIntBig(intBig(a[0]) & bigArg(a[1]))],
+    ['or', 2, 2, (a) => mkIntBig(intBig(a[0]) | bigArg(a[1]))],
+    ['xor', 2, 2, (a) => mkIntBig(intBig(a[0]) ^ bigArg(a[1]))],
+    ['inv', 1, 1, (a) => mkIntBig(~intBig(a[0]))],
+    // Shift counts are taken modulo 64, as the machine shift upstream compiles to.
+    ['lsl', 2, 2, (a) => mkIntBig(intBig(a[0]) << (bigArg(a[1]) & 63n))],
+    ['lsr', 2, 2, (a) => mkIntBig(intBig(a[0]) >> (bigArg(a[1]) & 63n))],
+    ['hash', 1, 1, (a) => a[0]],
+    ['iter_to', 2, 3, iterTo, GEN_ITER_TO],
+    ['str_val', 1, 1, (a) => {
+      const n = intBig(a[0]);
+      if (n < 0n || n > 255n) raise('Number_Exception', `Number '"'${n}' out of ASCII range."' not valid.`);
+      return strFromJs(String.fromCharCode(Number(n)));
+    }],
+    ['to_str', 1, 1, (a) => strFromJs(intBig(a[0]).toString())],
+  ]);
+
+  defTyped(K.Float, 'Builtins::Float', isFloat, 'Float', [
+    ['*', 2, 2, (a) => arith(Op.MUL, a[0], a[1])],
+    ['/', 2, 2, (a) => arith(Op.DIV, a[0], a[1])],
+    ['to_str', 1, 1, (a) => strFromJs(formatFloat(floatOf(a[0])))],
+  ]);
+}
+
+function truncFloat(f: number): bigint {
+  if (!Number.isFinite(f)) raise('Number_Exception', `Number '${formatFloat(f)}' not valid.`);
+  return BigInt(Math.trunc(f));
+}
