@@ -5,6 +5,7 @@
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { compileFile, modIdOf, type ImportEnv } from '../compiler/stage0/compile.js';
+import { CompileError } from '../compiler/stage0/errors.js';
 import { MODULE_MAGIC, readUnit, writeUnit, LoadError } from './bytecode/format-cvb.js';
 import { verifyUnit, VerifyError } from './bytecode/verify.js';
 import type { UnitDef } from './bytecode/unit.js';
@@ -70,7 +71,12 @@ export function make(mainSrc: string, opts: MakeOptions): UnitDef[] {
     let u = opts.fresh ? null : cached(src, modId);
     if (u === null) {
       if (opts.verbose > 0) opts.log(`===> Compiling ${modId}...`);
-      u = compileFile(src, opts.env);
+      try {
+        u = compileFile(src, opts.env);
+      } catch (e) {
+        if (e instanceof CompileError) (e as CompileError & { file?: string }).file = src;
+        throw e;
+      }
       verifyUnit(u);
       writeCache(src, u);
       if (opts.verbose > 0) opts.log(`===> Finished compiling ${modId}.`);

@@ -11,15 +11,21 @@ import { initBuiltinObjects } from './builtins/builtin-objects.js';
 import { installObjectTypes } from './builtins/types-object.js';
 import { installDataTypes } from './builtins/types-data.js';
 import { installSys, type SysInfo } from './builtins/mod-sys.js';
+import { installCTimeStrings } from './builtins/mod-c-time-strings.js';
 import { toStrJs } from './builtins/operators.js';
 import { stderr, flushAll } from './builtins/out.js';
 import { defineNativeModule, linkUnits, loadUnit, moduleLookup, moduleTable } from './bytecode/modules.js';
-import { callValue, run } from './bytecode/interp.js';
+import { callValue, run, special } from './bytecode/interp.js';
+import { findField } from './rts/classes.js';
+import { FuncF } from './rts/layout.js';
+import { getI } from './rts/ll.js';
 import { frameForInit, Mode } from './bytecode/frames.js';
 import { codes, units } from './bytecode/loaded.js';
 import { chainOf, formatChain } from './bytecode/traceback.js';
 import type { UnitDef } from './bytecode/unit.js';
 import { ModuleF } from './rts/layout.js';
+import { gcStats } from './rts/gc.js';
+import { state as heapState } from './rts/alloc.js';
 import { setI } from './rts/ll.js';
 
 export function bootVM(info: SysInfo): void {
@@ -37,6 +43,13 @@ export function bootVM(info: SysInfo): void {
   setContainers(builtinsMod, excMod);
   initBuiltinObjects();
   installSys(info);
+  installCTimeStrings();
+  special.classNew = builtinIndexOf(findField(K.Class, sym('new')));
+  special.objectInit = builtinIndexOf(findField(K.Object, sym('init')));
+}
+
+function builtinIndexOf(f: Value): number {
+  return -1 - getI(f, FuncF.code);
 }
 
 /** Names of the modules implemented inside the VM (import resolution stops here). */
@@ -104,6 +117,9 @@ export function runProgram(unitDefs: readonly UnitDef[]): Outcome {
     }
   } finally {
     flushAll();
+    if (process.env.CONVERGE_GC_STATS === '1') {
+      process.stderr.write(`gc: ${gcStats.collections} collections, live ${gcStats.liveBytes} bytes, heap top ${heapState.top} bytes\n`);
+    }
   }
 }
 

@@ -24,6 +24,8 @@ export const enum Mode {
   IMPORT = 3,
   /** Pumped as a generator from TypeScript: run() returns at each YIELD too. */
   HOST_GEN = 4,
+  /** An `init` run by `C.new`: the caller gets Frame.result (the new instance). */
+  NEW = 5,
 }
 
 export function isHostMode(mode: number): boolean {
@@ -66,7 +68,11 @@ export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: V
  * by the `n` words at heap word index `src`. Checks the argument count (spec §12.2).
  */
 export function frameForCall(func: Value, pre: readonly Value[], src: number, n: number, parent: number, mode: number): number {
-  const code = codes[getI(func, FuncF.code)];
+  return frameForCode(codes[getI(func, FuncF.code)], func, pre, src, n, parent, mode);
+}
+
+/** As frameForCall, for a function whose code is already known. */
+export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[], src: number, n: number, parent: number, mode: number): number {
   const def = code.def;
   const vars = allocVars(def.nVars, getV(func, FuncF.closure));
   const total = pre.length + n;

@@ -22,11 +22,28 @@ import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
 import { builtinObject } from '../builtins/builtin-objects.js';
 import { recordChain } from './traceback.js';
+import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
+import { Creator } from '../rts/classes.js';
+import { allocObject } from '../rts/objects.js';
+import { ClassF } from '../rts/layout.js';
+import { setV } from '../rts/ll.js';
 import { importModule, moduleLookup } from './modules.js';
 
 /** The frame being executed (a GC root; its parents and suspended generators hang off it). */
 let curFrame = 0;
-addRootScanner((mark) => mark(curFrame));
+addRootScanner((mark) => {
+  mark(curFrame);
+  // Inline caches hold versions and field values: they must not be freed and reused.
+  for (const c of codes) {
+    const ic = c.ic;
+    for (let i = 0; i < ic.length; i += 3) {
+      if (ic[i] !== 0) {
+        mark(ic[i + 1]);
+        mark(ic[i + 2]);
+      }
+    }
+  }
+});
 
 /** Collect at every safepoint (--gc-stress). */
 export const settings = { gcStress: false };
@@ -335,23 +352,12 @@ export function run(entry: number): Value {
               safepoint();
               let fn: Value;
               let pre: Value[] = NO_ARGS;
+              let selfOnStack = false; // the receiver at `base` is the first argument
               if (isMethod) {
                 // o.m(args) without allocating a bound method: a bound function found as a
-                // class field gets the receiver as its first argument.
-                const o = I32[sb + base] as unknown as Value;
-                const s = nameSyms[ops[pc + 1]];
-                const slot = findOwnOrPseudo(o, s);
-                if (slot !== NONE) fn = slot;
-                else {
-                  const field = findField(classOf(o), s);
-                  if (field === NONE) {
-                    if (s === S_INSTANCE_OF) fn = classOf(o);
-                    else fn = getSlot(o, s); // raises Slot_Exception
-                  } else if (!isSmall(field) && typeId(field) === T.Func && (getI(field, FuncF.flags) & 1) !== 0) {
-                    fn = field;
-                    pre = [o];
-                  } else fn = field;
-                }
+                // class field gets the receiver, which is already on the stack, first.
+                fn = methodFor(I32[sb + base] as unknown as Value, nameSyms[ops[pc + 1]], code.ic, 3 * pc);
+                selfOnStack = methodIsBound;
               } else {
                 fn = I32[sb + base] as unknown as Value;
               }
@@ -368,9 +374,25 @@ export function run(entry: number): Value {
               const resumePc = pc + (isMethod ? 3 : 2);
               if (codeId < 0) {
                 // A builtin: called directly, its arguments still on our stack (so rooted).
-                const args = pre.length === 0 ? new Array<Value>(n) : pre.concat(new Array<Value>(n));
-                for (let i = 0; i < n; i++) args[pre.length + i] = I32[sb + base + 1 + i] as unknown as Value;
+                const first = selfOnStack ? 0 : 1; // stack index (from base) of the first argument
+                const k = n + 1 - first;
+                const args = pre.length === 0 ? new Array<Value>(k) : pre.concat(new Array<Value>(k));
+                for (let i = 0; i < k; i++) args[pre.length + i] = I32[sb + base + first + i] as unknown as Value;
                 const idx = -1 - codeId;
+                if (idx === special.classNew && !gen) {
+                  const init = newInstance(args, sb + base + first + 1, k - 1, f);
+                  if (init > 0) {
+                    I32[w(f, FrameF.sp)] = base;
+                    next = init;
+                    break dispatch;
+                  }
+                  if (init === 0) {
+                    sp = base;
+                    I32[sb + sp++] = newResult as unknown as number;
+                    pc = resumePc;
+                    break;
+                  }
+                }
                 const def = builtins[idx];
                 if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
                 if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
@@ -419,7 +441,9 @@ export function run(entry: number): Value {
                 break;
               }
               // A Converge function: a new frame, arguments bound straight from our stack.
-              const callee = frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : Mode.NORMAL);
+              const callee = selfOnStack
+                ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : Mode.NORMAL)
+                : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : Mode.NORMAL);
               if (gen) {
                 const seg = segStartAt(f, base);
                 pushGenMarker(f, sb, base, seg, callee, resumePc);
@@ -448,14 +472,14 @@ export function run(entry: number): Value {
             }
             case Op.GET_SLOT: {
               const o = I32[sb + sp - 1] as unknown as Value;
-              I32[sb + sp - 1] = getSlot(o, nameSyms[ops[pc + 1]]) as unknown as number;
+              I32[sb + sp - 1] = slotFor(o, nameSyms[ops[pc + 1]], code.ic, 3 * pc) as unknown as number;
               pc += 2;
               break;
             }
             case Op.SET_SLOT: {
               const o = I32[sb + sp - 1] as unknown as Value;
               const v = I32[sb + sp - 2] as unknown as Value;
-              ops_setSlot(o, nameSyms[ops[pc + 1]], v);
+              storeSlot(o, nameSyms[ops[pc + 1]], v, code.ic, 3 * pc);
               sp--;
               pc += 2;
               break;
@@ -722,6 +746,38 @@ export function run(entry: number): Value {
 
 const NO_ARGS: Value[] = [];
 
+/** Builtins the interpreter treats specially (set by vm.ts after boot). */
+export const special = { classNew: -1, objectInit: -1 };
+
+const S_INIT = sym('init');
+let newResult: Value = NONE;
+
+/**
+ * `C.new(args)` for classes whose instances are plain objects or exceptions, without
+ * re-entering the interpreter: allocates the instance and returns the frame of its
+ * Converge `init` (run in NEW mode), or 0 when there is no init to run (the instance is
+ * in newResult), or -1 to take the general path. args[0] is the class; the other
+ * arguments are the n words at heap word index `src`.
+ */
+function newInstance(args: Value[], src: number, n: number, caller: number): number {
+  const cls = args[0];
+  if (isSmall(cls) || typeId(cls) !== T.Class) return -1;
+  const creator = getI(cls, ClassF.creator);
+  if (creator !== Creator.Object && creator !== Creator.Exception) return -1;
+  const init = findField(cls, S_INIT);
+  if (init === NONE || isSmall(init) || typeId(init) !== T.Func || (getI(init, FuncF.flags) & 1) === 0) return -1;
+  const initCode = getI(init, FuncF.code);
+  if (initCode < 0 && -1 - initCode !== special.objectInit) return -1;
+  const inst = allocObject(cls, creator === Creator.Exception ? T.Exception : T.Object);
+  if (initCode < 0) {
+    newResult = inst;
+    return 0;
+  }
+  const fr = frameForCall(init, [inst], src, n, caller, Mode.NEW);
+  setV(fr, FrameF.result, inst);
+  return fr;
+}
+
 /** Set when run() returns because a HOST_GEN frame yielded (rather than returned). */
 let hostYielded = false;
 
@@ -821,6 +877,13 @@ function returnFromFrame(f: number, v: Value): number {
   if (mode === Mode.IMPORT) {
     setI(getV(f, FrameF.module), ModuleF.state, 2);
     I32[psb + psp++] = getV(f, FrameF.module) as unknown as number;
+    I32[w(parent, FrameF.sp)] = psp;
+    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+    return parent;
+  }
+  if (mode === Mode.NEW) {
+    if (v === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
+    I32[psb + psp++] = I32[w(f, FrameF.result)];
     I32[w(parent, FrameF.sp)] = psp;
     I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
     return parent;

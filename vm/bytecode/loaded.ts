@@ -30,6 +30,14 @@ export interface LoadedCode {
   readonly ops: Int32Array;
   readonly unit: LoadedUnit;
   readonly codeIndex: number;
+  /**
+   * Inline caches, three words per instruction (at 3 * pc): for slot lookups and method
+   * calls [map, class version, field] or [map, 0, slot index]; for slot stores [old map,
+   * new map, slot index]. Every word is 0, a tagged small int or a pointer, and the
+   * collector treats the caches as roots, so a cached version can never be freed and its
+   * address reused while an entry still names it.
+   */
+  readonly ic: Int32Array;
 }
 
 export const units: LoadedUnit[] = [];

@@ -62,7 +62,7 @@ export function loadUnit(def: UnitDef): LoadedUnit {
   };
   def.codes.forEach((c, i) => {
     unit.codeIds.push(codes.length);
-    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i });
+    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, ic: new Int32Array(c.ops.length * 3) });
   });
   units.push(unit);
   moduleTable.set(def.modId, module);

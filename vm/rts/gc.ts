@@ -6,7 +6,7 @@
 
 import { I32 } from './heap.js';
 import { FIXED_SIZE, PTR_FIELDS, T, TAIL_TRACED, FrameF, VArrayF } from './layout.js';
-import { state, headerOf, pushFree, SMALL_LIMIT } from './alloc.js';
+import { state, retireRegion, writeFree } from './alloc.js';
 import type { Value } from './value.js';
 
 const MARK = 0x80;
@@ -110,9 +110,11 @@ export interface GcStats {
 
 export const gcStats: GcStats = { collections: 0, liveBytes: 0, freedBytes: 0, heapBytes: 0 };
 
+/** Runs of free space smaller than this are left for a later collection to coalesce. */
+const MIN_RUN = 64;
+
 function sweep(): void {
-  state.freeHeads.fill(0);
-  state.largeFree.length = 0;
+  const runs: number[] = [];
   let live = 0;
   let freed = 0;
   let p = 8;
@@ -125,7 +127,7 @@ function sweep(): void {
       I32[p >> 2] = h & ~MARK;
       live += bytes;
       if (runStart !== 0) {
-        freeRun(runStart, p - runStart);
+        endRun(runStart, p - runStart, runs);
         runStart = 0;
       }
     } else {
@@ -135,24 +137,22 @@ function sweep(): void {
     p += bytes;
   }
   if (runStart !== 0) state.top = runStart;
+  state.runs = runs;
+  state.runIndex = 0;
+  state.cur = state.limit = state.top;
   gcStats.liveBytes = live;
   gcStats.freedBytes = freed;
   gcStats.heapBytes = state.top;
 }
 
-function freeRun(p: number, bytes: number): void {
-  // A run longer than the largest header can describe is split into several blocks.
-  while (bytes > 0) {
-    const chunk = Math.min(bytes, (1 << 24) * 8 - 8);
-    I32[p >> 2] = headerOf(T.Free, chunk);
-    if (chunk <= SMALL_LIMIT || chunk >= 8) pushFree(p, chunk);
-    p += chunk;
-    bytes -= chunk;
-  }
+function endRun(p: number, bytes: number, runs: number[]): void {
+  writeFree(p, bytes);
+  if (bytes >= MIN_RUN) runs.push(p, bytes);
 }
 
 /** Collects garbage. Only call at a safepoint: every live value must be reachable from roots. */
 export function collect(): void {
+  retireRegion();
   markAll();
   sweep();
   gcStats.collections++;

@@ -188,15 +188,16 @@ export const enum FrameF {
   func = 8, // value
   vars = 12, // value
   module = 16, // value
-  pc = 20, // i32
-  sp = 24, // i32
-  ffp = 28, // i32
-  gfp = 32, // i32
-  xfp = 36, // i32
-  mode = 40, // i32
-  code = 44, // i32
-  depth = 48, // i32
-  SIZE = 52,
+  result = 20, // value
+  pc = 24, // i32
+  sp = 28, // i32
+  ffp = 32, // i32
+  gfp = 36, // i32
+  xfp = 40, // i32
+  mode = 44, // i32
+  code = 48, // i32
+  depth = 52, // i32
+  SIZE = 56,
 }
 
 /** the state of a suspended builtin generator. */
@@ -221,10 +222,10 @@ export const enum HandleF {
 }
 
 /** Word offsets of the traced (value) fields of each type, by type id. */
-export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2, 3, 4], [5, 6, 7], [1, 2]];
+export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2, 3, 4, 5], [5, 6, 7], [1, 2]];
 /** 1 where the tail holds values the GC must trace, by type id. */
 export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0];
 /** Byte size of the fixed part of each type (where its tail starts), by type id. */
-export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 52, 32, 20];
+export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 56, 32, 20];
 /** Names of the types, by type id (for debugging output). */
 export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle"];

@@ -87,6 +87,7 @@ export const STRUCTS = {
       ['func', 'value'],
       ['vars', 'value'],
       ['module', 'value'],
+      ['result', 'value'],
       ['pc', 'i32'],
       ['sp', 'i32'],
       ['ffp', 'i32'],

@@ -1,0 +1,69 @@
+// The native modules C_Time (clocks) and C_Strings (join), wrapped by the Converge
+// modules stdlib/Time.cv and stdlib/Strings.cv (stdlib.md §4.7, §4.8).
+
+import { T } from '../rts/layout.js';
+import { typeId } from '../rts/ll.js';
+import { isSmall, type Value } from '../rts/value.js';
+import { allocList, allocString, listPush, mkInt, strBytes } from '../rts/objects.js';
+import { shadowGet, shadowMark, shadowPopTo, shadowPush } from '../rts/gc.js';
+import { K, defBuiltin } from './kernel.js';
+import { typeError } from './operators.js';
+import { forEachValue } from './types-data.js';
+import { defineNativeModule, setNativeDefn } from '../bytecode/modules.js';
+import { NONE } from '../rts/value.js';
+
+function pair(sec: number, nsec: number): Value {
+  const l = allocList(K.List, 2);
+  listPush(l, mkInt(sec));
+  listPush(l, mkInt(nsec));
+  return l;
+}
+
+function defModule(name: string, fns: Record<string, [number, number, (a: Value[]) => Value]>): void {
+  const defs: Record<string, Value> = {};
+  for (const n of Object.keys(fns)) defs[n] = NONE;
+  const mod = defineNativeModule(name, defs);
+  for (const [n, [min, max, fn]] of Object.entries(fns)) setNativeDefn(mod, n, defBuiltin({ name: n, path: `${name}::${n}`, min, max, fn }, false, mod));
+}
+
+export function installCTimeStrings(): void {
+  defModule('C_Time', {
+    current: [0, 0, () => {
+      const ms = Date.now();
+      return pair(Math.floor(ms / 1000), (ms % 1000) * 1000000);
+    }],
+    current_mono: [0, 0, () => {
+      const ns = process.hrtime.bigint();
+      return pair(Number(ns / 1000000000n), Number(ns % 1000000000n));
+    }],
+  });
+  defModule('C_Strings', {
+    join: [2, 2, (a) => {
+      const sep = a[1];
+      if (isSmall(sep) || typeId(sep) !== T.String) typeError('String', sep);
+      const parts: Uint8Array[] = [];
+      const mark = shadowMark();
+      const ps = shadowPush(sep);
+      forEachValue(a[0], (v) => {
+        if (isSmall(v) || typeId(v) !== T.String) typeError('String', v);
+        parts.push(strBytes(v));
+      });
+      const sepBytes = strBytes(shadowGet(ps));
+      shadowPopTo(mark);
+      let total = 0;
+      for (const p of parts) total += p.length;
+      total += Math.max(0, parts.length - 1) * sepBytes.length;
+      const out = new Uint8Array(total);
+      let off = 0;
+      parts.forEach((p, i) => {
+        if (i > 0) {
+          out.set(sepBytes, off);
+          off += sepBytes.length;
+        }
+        out.set(p, off);
+        off += p.length;
+      });
+      return allocString(out);
+    }],
+  });
+}

@@ -1,0 +1,121 @@
+// Slot and method lookup for the interpreter, with per-instruction inline caches. A
+// cache entry remembers, for one receiver map, the class version under which a field
+// was found; maps never change and a class gets a new Version object whenever one of its
+// (or its superclasses') fields changes, so (map, version) identifies the answer.
+
+import { T, ClassF, MapF, ObjectF, FuncF } from '../rts/layout.js';
+import { getV, getI, setV, typeId } from '../rts/ll.js';
+import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
+import { findField } from '../rts/classes.js';
+import { mapLookup, mapWith, slotGet, slotSet, FUNC_BOUND } from '../rts/objects.js';
+import { K, getSlot, bindIfBound, S_INSTANCE_OF } from '../builtins/kernel.js';
+import { ownOrPseudoSlot, setSlot } from '../builtins/operators.js';
+import { MapF as MapLayout } from '../rts/layout.js';
+import { getI as llGetI } from '../rts/ll.js';
+
+/** The map that stands for `o`'s shape: its own map, or its class's for Ints, Floats and Strings. */
+function mapOf(o: Value): Value {
+  if (isSmall(o)) return getV(K.Int, ClassF.instMap);
+  const t = typeId(o);
+  if (t === T.Int64) return getV(K.Int, ClassF.instMap);
+  if (t === T.Float) return getV(K.Float, ClassF.instMap);
+  if (t === T.String) return getV(K.String, ClassF.instMap);
+  return getV(o, ObjectF.map);
+}
+
+function hasPseudoSlots(t: number): boolean {
+  return t === T.Class || t === T.Func || t === T.Module;
+}
+
+function w(v: Value): number {
+  return v as unknown as number;
+}
+
+/** Set by methodFor: the method is a bound function, to be passed the receiver first. */
+export let methodIsBound = false;
+
+/** The callee of `o.s(...)` (without building a bound method). */
+export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Value {
+  const m = mapOf(o);
+  const cls = getV(m, MapF.cls);
+  const ver = getV(cls, ClassF.version);
+  let f: Value;
+  if (ic[at] === w(m) && ic[at + 1] === w(ver)) {
+    f = ic[at + 2] as unknown as Value;
+  } else {
+    const slotted = !isSmall(o) && typeId(o) !== T.Int64 && typeId(o) !== T.Float && typeId(o) !== T.String;
+    if (slotted) {
+      const own = hasPseudoSlots(typeId(o)) ? ownOrPseudoSlot(o, s) : mapLookup(m, s) >= 0 ? slotGet(o, mapLookup(m, s)) : NONE;
+      if (own !== NONE) {
+        methodIsBound = false;
+        return own;
+      }
+    }
+    f = findField(cls, s);
+    if (f === NONE) {
+      methodIsBound = false;
+      if (s === S_INSTANCE_OF) return cls;
+      return getSlot(o, s); // raises Slot_Exception
+    }
+    ic[at] = w(m);
+    ic[at + 1] = w(ver);
+    ic[at + 2] = w(f);
+  }
+  methodIsBound = !isSmall(f) && typeId(f) === T.Func && (getI(f, FuncF.flags) & FUNC_BOUND) !== 0;
+  return f;
+}
+
+/** `o.s` (GET_SLOT): own slot, else class field (bound to o if a bound function). */
+export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value {
+  const m = mapOf(o);
+  if (ic[at] === w(m)) {
+    if (ic[at + 1] === 0) return slotGet(o, smallOf(ic[at + 2] as unknown as Value));
+    const cls = getV(m, MapF.cls);
+    if (ic[at + 1] === w(getV(cls, ClassF.version))) return bindIfBound(o, ic[at + 2] as unknown as Value);
+  }
+  if (!isSmall(o)) {
+    const t = typeId(o);
+    if (t !== T.Int64 && t !== T.Float && t !== T.String) {
+      if (!hasPseudoSlots(t)) {
+        const i = mapLookup(m, s);
+        if (i >= 0) {
+          ic[at] = w(m);
+          ic[at + 1] = 0;
+          ic[at + 2] = w(small(i));
+          return slotGet(o, i);
+        }
+      } else {
+        const own = ownOrPseudoSlot(o, s);
+        if (own !== NONE) return own;
+      }
+    }
+  }
+  const cls = getV(m, MapF.cls);
+  const f = findField(cls, s);
+  if (f === NONE) return getSlot(o, s); // instance_of, or Slot_Exception
+  ic[at] = w(m);
+  ic[at + 1] = w(getV(cls, ClassF.version));
+  ic[at + 2] = w(f);
+  return bindIfBound(o, f);
+}
+
+/** `o.s := v` (SET_SLOT), caching the map transition of plain objects. */
+export function storeSlot(o: Value, s: number, v: Value, ic: Int32Array, at: number): void {
+  if (!isSmall(o) && typeId(o) === T.Object) {
+    const m = getV(o, ObjectF.map);
+    if (ic[at] === w(m)) {
+      setV(o, ObjectF.map, ic[at + 1] as unknown as Value);
+      slotSet(o, smallOf(ic[at + 2] as unknown as Value), v);
+      return;
+    }
+    setSlot(o, s, v);
+    const m2 = getV(o, ObjectF.map);
+    ic[at] = w(m);
+    ic[at + 1] = w(m2);
+    ic[at + 2] = w(small(mapLookup(m2, s)));
+    return;
+  }
+  setSlot(o, s, v);
+}
+
+export { mapWith, MapLayout, llGetI };
