@@ -12,7 +12,7 @@ import { getV, setV, getI, setI, getItem, setItem, typeId, val } from '../rts/ll
 import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { allocVArray, intBig, isInt, strEq, strHash, sym } from '../rts/objects.js';
 import { shadowMark, shadowPopTo, shadowPush, shadowGet } from '../rts/gc.js';
-import { K, getSlot, hooks, raise, className } from './kernel.js';
+import { K, getSlot, hooks, raise, classOf, classPath } from './kernel.js';
 
 const S_HASH = sym('hash');
 const S_EQ = sym('==');
@@ -24,7 +24,9 @@ export function keyHash(k: Value): number {
   if (t === T.String) return strHash(k);
   if (t === T.Int64) return Number(BigInt.asUintN(30, intBig(k)));
   const h = hooks.call(getSlot(k, S_HASH), []);
-  if (h === NONE || !isInt(h)) raise('Type_Exception', `Expected to be conformant to Int, but got instance of ${h === NONE ? 'fail' : className(h)}.`);
+  // As upstream: a failing hash is a call that cannot fail; a non-Int is a type error.
+  if (h === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
+  if (!isInt(h)) raise('Type_Exception', `Expected to be conformant to Int, but got instance of ${classPath(classOf(h))}.`);
   return isSmall(h) ? smallOf(h) & 0x3fffffff : Number(BigInt.asUintN(30, intBig(h)));
 }
 
