@@ -4,7 +4,9 @@
 // that is not Converge bytecode), and returns the units to link, main module first.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { compileFile, modIdOf, type ImportEnv } from '../compiler/stage0/compile.js';
+import { compileFile, modIdOf, isPackageDir, packageEntries, type ImportEnv } from '../compiler/stage0/compile.js';
+import { Op, Builtin } from './bytecode/opcodes.js';
+import { basename } from 'node:path';
 import { CompileError } from '../compiler/stage0/errors.js';
 import { MODULE_MAGIC, readUnit, writeUnit, LoadError } from './bytecode/format-cvb.js';
 import { verifyUnit, VerifyError } from './bytecode/verify.js';
@@ -58,6 +60,26 @@ function writeCache(src: string, u: UnitDef): void {
   }
 }
 
+/** A package's unit: no code of its own, its definitions are its entries' modules. */
+function packageUnit(dir: string): UnitDef {
+  const entries = packageEntries(dir).map((e) => ({ name: e.name, modId: modIdOf(e.path) }));
+  const names = entries.map((e) => e.name);
+  const init = {
+    name: '',
+    ops: Int32Array.from([Op.BUILTIN, Builtin.null, Op.RETURN]),
+    positions: new Int32Array(6),
+    maxStack: 1,
+    nVars: names.length,
+    nParams: 0,
+    defaults: new Uint8Array(0),
+    varargs: false,
+    isBound: false,
+    hasLoop: false,
+    varNames: names,
+  };
+  return { name: basename(dir), modId: modIdOf(dir), srcPath: modIdOf(dir), consts: [], imports: [], topVars: names, codes: [init], srcMtime: 0, packageEntries: entries };
+}
+
 /** Compiles what is stale; returns every module the program imports, main first. */
 export function make(mainSrc: string, opts: MakeOptions): UnitDef[] {
   const out: UnitDef[] = [];
@@ -68,6 +90,12 @@ export function make(mainSrc: string, opts: MakeOptions): UnitDef[] {
     const modId = modIdOf(src);
     if (seen.has(modId)) continue;
     seen.add(modId);
+    if (isPackageDir(src)) {
+      const pkg = packageUnit(src);
+      out.push(pkg);
+      for (const e of packageEntries(src)) queue.push(e.path);
+      continue;
+    }
     let u = opts.fresh ? null : cached(src, modId);
     if (u === null) {
       if (opts.verbose > 0) opts.log(`===> Compiling ${modId}...`);

@@ -46,6 +46,10 @@ export function bootVM(info: SysInfo): void {
   installCTimeStrings();
   special.classNew = builtinIndexOf(findField(K.Class, sym('new')));
   special.objectInit = builtinIndexOf(findField(K.Object, sym('init')));
+  special.listGet = builtinIndexOf(findField(K.List, sym('get'))) + 1;
+  special.listSet = builtinIndexOf(findField(K.List, sym('set'))) + 1;
+  special.dictGet = builtinIndexOf(findField(K.Dict, sym('get'))) + 1;
+  special.dictSet = builtinIndexOf(findField(K.Dict, sym('set'))) + 1;
 }
 
 function builtinIndexOf(f: Value): number {

@@ -2,7 +2,7 @@
 // the file system (spec/language.md §14.3): the importing file's directory, then the
 // include directories, then the standard library, then the VM's own modules.
 
-import { readFileSync, statSync, realpathSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from './parser.js';
 import { compileModule, type ResolvedImport } from './codegen.js';
@@ -39,6 +39,10 @@ export function modIdOf(path: string): string {
 }
 
 /** Resolves an import path from the directory `fromDir`; null if it names nothing there. */
+export function isPackageDir(p: string): boolean {
+  return isDir(p);
+}
+
 function resolveIn(dir: string, path: readonly string[]): ResolvedImport | null {
   let d = dir;
   for (let i = 0; i < path.length; i++) {
@@ -48,7 +52,18 @@ function resolveIn(dir: string, path: readonly string[]): ResolvedImport | null 
     if (!isDir(sub)) return null;
     d = sub;
   }
-  throw new CompileError(`Importing the package '${path.join('::')}' itself is not supported yet; import its modules.`, null);
+  return { modId: realpathSync(d), defns: [] };
+}
+
+/** The entries of a package directory: each `X.cv` and each extension-less sub-directory. */
+export function packageEntries(dir: string): { name: string; path: string }[] {
+  const out: { name: string; path: string }[] = [];
+  for (const e of readdirSync(dir).sort()) {
+    const p = join(dir, e);
+    if (e.endsWith('.cv') && isFile(p)) out.push({ name: e.slice(0, -3), path: p });
+    else if (!e.includes('.') && isDir(p)) out.push({ name: e, path: p });
+  }
+  return out;
 }
 
 export function resolveImport(fromFile: string, path: readonly string[], span: Span, env: ImportEnv): ResolvedImport {

@@ -222,7 +222,9 @@ export function declareBindings(scope: Scope, found: Assigned[]): void {
   for (const a of found) {
     if (scope.nonlocals.has(a.name) || scope.renamesTo.has(a.name)) continue;
     if (imports.has(a.name) && (imports.get(a.name)! > 1 || others.has(a.name))) {
-      throw new CompileError(`Can not assign to '${a.name}' variable in more than one place.`, a.span);
+      // Report the second binding in source order.
+      const all = found.filter((b) => b.name === a.name).sort((x, y) => x.span.offset - y.span.offset);
+      throw new CompileError(`Can not assign to '${a.name}' variable in more than one place.`, all[1].span);
     }
     scope.add(a.name);
     if (a.isImport) scope.markImport(a.name, a.span);

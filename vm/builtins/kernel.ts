@@ -186,8 +186,9 @@ export function findSlot(o: Value, s: number): Value {
   if (!isSmall(o)) {
     const t = typeId(o);
     if (t !== T.Int64 && t !== T.Float && t !== T.String) {
+      // A bound function is bound to whatever object it is found on, own slot or field.
       const own = ownSlot(o, s);
-      if (own !== NONE) return own;
+      if (own !== NONE) return bindIfBound(o, own);
       const pseudo = pseudoSlot(o, t, s);
       if (pseudo !== NONE) return pseudo;
     }

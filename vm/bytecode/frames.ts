@@ -26,6 +26,8 @@ export const enum Mode {
   HOST_GEN = 4,
   /** An `init` run by `C.new`: the caller gets Frame.result (the new instance). */
   NEW = 5,
+  /** A module initialisation started by `M::x`: the caller then re-runs that lookup. */
+  RETRY = 6,
 }
 
 export function isHostMode(mode: number): boolean {

@@ -27,7 +27,7 @@ import { Creator } from '../rts/classes.js';
 import { allocObject } from '../rts/objects.js';
 import { ClassF } from '../rts/layout.js';
 import { setV } from '../rts/ll.js';
-import { importModule, moduleLookup } from './modules.js';
+import { importModule, moduleLookup, needsInit } from './modules.js';
 
 /** The frame being executed (a GC root; its parents and suspended generators hang off it). */
 let curFrame = 0;
@@ -380,7 +380,7 @@ export function run(entry: number): Value {
                 for (let i = 0; i < k; i++) args[pre.length + i] = I32[sb + base + first + i] as unknown as Value;
                 const idx = -1 - codeId;
                 if (idx === special.classNew && !gen) {
-                  const init = newInstance(args, sb + base + first + 1, k - 1, f);
+                  const init = newInstance(args, f);
                   if (init > 0) {
                     I32[w(f, FrameF.sp)] = base;
                     next = init;
@@ -487,6 +487,12 @@ export function run(entry: number): Value {
             case Op.MODULE_LOOKUP: {
               I32[w(f, FrameF.sp)] = sp;
               const m = I32[sb + sp - 1] as unknown as Value;
+              if (needsInit(m)) {
+                // A lookup through a module initialises it first (spec §14.4).
+                I32[w(f, FrameF.pc)] = pc;
+                next = importModule(m, f, Mode.RETRY);
+                break dispatch;
+              }
               I32[sb + sp - 1] = moduleLookup(m, nameSyms[ops[pc + 1]]) as unknown as number;
               pc += 2;
               break;
@@ -681,7 +687,10 @@ export function run(entry: number): Value {
             case Op.GET_ITEM: {
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
+              // The fast paths stand for List.get / Dict.get: name them in backtraces.
+              curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listGet, special.dictGet);
               const r = rt.getItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value);
+              curBuiltin = 0;
               if (r === NONE) {
                 sp -= 2;
                 pc = -1;
@@ -696,7 +705,9 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               const v = I32[sb + sp - 3] as unknown as Value;
+              curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listSet, special.dictSet);
               const r = rt.setItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value, v);
+              curBuiltin = 0;
               if (r === NONE) {
                 sp -= 3;
                 pc = -1;
@@ -747,7 +758,14 @@ export function run(entry: number): Value {
 const NO_ARGS: Value[] = [];
 
 /** Builtins the interpreter treats specially (set by vm.ts after boot). */
-export const special = { classNew: -1, objectInit: -1 };
+export const special = { classNew: -1, objectInit: -1, listGet: 0, dictGet: 0, listSet: 0, dictSet: 0 };
+
+/** The builtin (index + 1) an indexing fast path stands for, for backtraces. */
+function itemBuiltin(c: number, forList: number, forDict: number): number {
+  if ((c & 1) === 1 || c === 0) return 0;
+  const t = typeId(c);
+  return t === T.List ? forList : t === T.Dict ? forDict : 0;
+}
 
 const S_INIT = sym('init');
 let newResult: Value = NONE;
@@ -756,10 +774,10 @@ let newResult: Value = NONE;
  * `C.new(args)` for classes whose instances are plain objects or exceptions, without
  * re-entering the interpreter: allocates the instance and returns the frame of its
  * Converge `init` (run in NEW mode), or 0 when there is no init to run (the instance is
- * in newResult), or -1 to take the general path. args[0] is the class; the other
- * arguments are the n words at heap word index `src`.
+ * in newResult), or -1 to take the general path. args[0] is the class, then the
+ * arguments for init.
  */
-function newInstance(args: Value[], src: number, n: number, caller: number): number {
+function newInstance(args: Value[], caller: number): number {
   const cls = args[0];
   if (isSmall(cls) || typeId(cls) !== T.Class) return -1;
   const creator = getI(cls, ClassF.creator);
@@ -773,7 +791,8 @@ function newInstance(args: Value[], src: number, n: number, caller: number): num
     newResult = inst;
     return 0;
   }
-  const fr = frameForCall(init, [inst], src, n, caller, Mode.NEW);
+  args[0] = inst;
+  const fr = frameForCall(init, args, 0, 0, caller, Mode.NEW);
   setV(fr, FrameF.result, inst);
   return fr;
 }
@@ -881,6 +900,10 @@ function returnFromFrame(f: number, v: Value): number {
     I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
     return parent;
   }
+  if (mode === Mode.RETRY) {
+    setI(getV(f, FrameF.module), ModuleF.state, 2);
+    return parent;
+  }
   if (mode === Mode.NEW) {
     if (v === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
     I32[psb + psp++] = I32[w(f, FrameF.result)];
@@ -967,7 +990,7 @@ function unwind(f: number, exc: Value, entry: number): number {
     }
     if (f === entry || isHostMode(I32[w(f, FrameF.mode)])) throw new ConvergeThrow(exc);
     const mode = I32[w(f, FrameF.mode)] & 15;
-    if (mode === Mode.IMPORT) setI(getV(f, FrameF.module), ModuleF.state, 2);
+    if (mode === Mode.IMPORT || mode === Mode.RETRY) setI(getV(f, FrameF.module), ModuleF.state, 2);
     f = I32[w(f, FrameF.parent)];
   }
 }

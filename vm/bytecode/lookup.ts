@@ -47,7 +47,7 @@ export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Valu
     if (slotted) {
       const own = hasPseudoSlots(typeId(o)) ? ownOrPseudoSlot(o, s) : mapLookup(m, s) >= 0 ? slotGet(o, mapLookup(m, s)) : NONE;
       if (own !== NONE) {
-        methodIsBound = false;
+        methodIsBound = !isSmall(own) && typeId(own) === T.Func && (getI(own, FuncF.flags) & FUNC_BOUND) !== 0;
         return own;
       }
     }
@@ -69,7 +69,7 @@ export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Valu
 export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value {
   const m = mapOf(o);
   if (ic[at] === w(m)) {
-    if (ic[at + 1] === 0) return slotGet(o, smallOf(ic[at + 2] as unknown as Value));
+    if (ic[at + 1] === 0) return bindIfBound(o, slotGet(o, smallOf(ic[at + 2] as unknown as Value)));
     const cls = getV(m, MapF.cls);
     if (ic[at + 1] === w(getV(cls, ClassF.version))) return bindIfBound(o, ic[at + 2] as unknown as Value);
   }
@@ -82,11 +82,11 @@ export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value 
           ic[at] = w(m);
           ic[at + 1] = 0;
           ic[at + 2] = w(small(i));
-          return slotGet(o, i);
+          return bindIfBound(o, slotGet(o, i));
         }
       } else {
         const own = ownOrPseudoSlot(o, s);
-        if (own !== NONE) return own;
+        if (own !== NONE) return bindIfBound(o, own);
       }
     }
   }

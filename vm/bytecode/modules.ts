@@ -74,6 +74,7 @@ export function linkUnits(): void {
   for (const u of units) {
     if (u.def === null) continue;
     u.imports = u.def.imports.map((id) => moduleTable.get(id) ?? NONE);
+    u.def.packageEntries?.forEach((e, i) => setItem(getV(u.module, ModuleF.vars), VarsF.SIZE, i, moduleTable.get(e.modId) ?? NONE));
   }
 }
 
@@ -105,12 +106,17 @@ export function setNativeDefn(module: Value, name: string, v: Value): void {
  * IMPORT: returns 0 if `m` is ready (or being initialised: a cycle), else the frame of
  * its initialisation code, to run next with `caller` as its parent.
  */
-export function importModule(m: Value, caller: number): number {
+export function importModule(m: Value, caller: number, mode: Mode = Mode.IMPORT): number {
   if (m === NONE) raise('Import_Exception', 'Unable to import module.');
   if (getI(m, ModuleF.state) !== 0) return 0;
   setI(m, ModuleF.state, 1);
   const u = units[getI(m, ModuleF.unit)];
-  return frameForInit(m, codes[u.codeIds[0]], caller, Mode.IMPORT);
+  return frameForInit(m, codes[u.codeIds[0]], caller, mode);
+}
+
+/** True for a module whose initialisation has not started (a lookup through it starts it). */
+export function needsInit(m: Value): boolean {
+  return !isSmall(m) && typeId(m) === T.Module && getI(m, ModuleF.state) === 0;
 }
 
 /** `m::name` (spec §11.4): a module's definition, or the object's get_defn method. */

@@ -43,6 +43,11 @@ export interface UnitDef {
   readonly codes: readonly CodeDef[];
   /** Modification time (ms) of the source when compiled, for cache checks. */
   readonly srcMtime: number;
+  /**
+   * For a package (a directory): its entries, in topVars order. The VM sets each
+   * definition to the entry's module object when linking; nothing is compiled.
+   */
+  readonly packageEntries?: readonly { readonly name: string; readonly modId: string }[];
 }
 
 export const CODE_FLAG_VARARGS = 1;
