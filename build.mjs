@@ -42,7 +42,7 @@ await esbuild.build({
   outExtension: { '.js': '.mjs' },
 });
 
-const tools = ['tools/regress.ts', 'tools/bench.ts'].filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
+const tools = ['tools/regress.ts', 'tools/bench.ts', 'tools/gen-docs.ts'].filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
 if (tools.length > 0) {
   await esbuild.build({ ...common, entryPoints: tools, outdir: 'build/tools', outExtension: { '.js': '.mjs' } });
 }
