@@ -23,8 +23,8 @@ unit: build
 	@$(NODE) build.mjs --tests
 	@$(BIN)/ava
 
-regress: build
-	@$(NODE) build/tools/regress.mjs --timed $(REGRESS_ARGS)
+regress: config.mk
+	@sh tools/phases.sh build '$(NODE) build.mjs' regress '$(NODE) build/tools/regress.mjs $(REGRESS_ARGS)'
 
 regress-stress: build
 	@$(NODE) build/tools/regress.mjs --gc-stress $(REGRESS_ARGS)

@@ -54,6 +54,11 @@ export const hooks = {
   call: (_fn: Value, _args: readonly Value[]): Value => {
     throw new Error('internal error: interpreter not initialised');
   },
+  /** Starts a call as a builtin generator (a GenState of kind genCall), or NONE. */
+  startCall: (_fn: Value, _args: readonly Value[]): Value => {
+    throw new Error('internal error: interpreter not initialised');
+  },
+  genCall: -1,
 };
 
 /** Calls method `name` of `o` (the re-entrant path; failure is NONE). */

@@ -1010,3 +1010,59 @@ import { hooks } from '../builtins/kernel.js';
 import { setPumpGenerator } from '../builtins/types-data.js';
 hooks.call = (fn, args) => callValue(fn, args);
 setPumpGenerator(pumpGenerator);
+
+// -- Calls as builtin generators -------------------------------------------------
+// Func.apply and Partial_Application.apply are generators over whatever their callee
+// produces (stdlib.md §1.4). A GenState of this kind wraps the call: a Converge callee as
+// a suspended HOST_GEN frame (a), a builtin generator's own state (b), or a plain
+// builtin's single result (c, with i = 1 until it has been produced).
+
+import { defGen, newGen } from '../builtins/gen.js';
+import { GenStateF as GS } from '../rts/layout.js';
+
+export const GEN_CALL = defGen((g) => {
+  const fr = getV(g, GS.a);
+  if (fr !== NONE) {
+    const f = fr as unknown as number;
+    I32[w(f, FrameF.parent)] = curFrame;
+    const v = run(f);
+    if (!hostYielded) setV(g, GS.a, NONE);
+    return v;
+  }
+  const inner = getV(g, GS.b);
+  if (inner !== NONE) return genNext(inner);
+  if (getI(g, GS.i) === 1) {
+    setI(g, GS.i, 0);
+    return getV(g, GS.c);
+  }
+  return NONE;
+});
+
+/** Starts `fn(args)` as a generator (see GEN_CALL); NONE if it fails before producing anything. */
+export function startCall(fn: Value, args: readonly Value[]): Value {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const codeId = getI(fn, FuncF.code);
+  if (codeId < 0) {
+    const idx = -1 - codeId;
+    const r = callBuiltinRaw(idx, pre.slice());
+    if (r === NONE) return NONE;
+    if (builtins[idx].gen !== undefined) return newGen(GEN_CALL, NONE, 0, 0, r);
+    const g = newGen(GEN_CALL, NONE, 1);
+    setV(g, GS.c, r);
+    return g;
+  }
+  const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST_GEN | (curBuiltin << 4));
+  return newGen(GEN_CALL, f as unknown as Value);
+}
+
+hooks.startCall = startCall;
+hooks.genCall = GEN_CALL;
