@@ -3,19 +3,20 @@
 // `init`. The VM raises these classes through kernel.raise(name, msg), which sets `msg`
 // directly and never runs an init.
 
-import { T, ExceptionF, GenStateF, ModuleF, VArrayF } from '../rts/layout.js';
+import { T, ClassF, ExceptionF, FuncF, GenStateF, ModuleF, VArrayF, VarsF } from '../rts/layout.js';
 import { getV, getI, setI, getItem } from '../rts/ll.js';
 import { NONE, smallOf, type Value } from '../rts/value.js';
 import { addPermanentRoot, shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
-import { allocList, allocObject, intBig, listPush, mkInt, strFromJs, sym } from '../rts/objects.js';
-import { Creator } from '../rts/classes.js';
-import { EXC, K, builtinFuncs, className, defMethods, getSlot, hooks, raise, type MethodImpl } from './kernel.js';
-import { classPathOfValue, mkFunc, setSlot, toStrJs } from './operators.js';
+import { allocList, allocObject, intBig, listPush, mapInfo, mkInt, strFromJs, sym } from '../rts/objects.js';
+import { Creator, ownField } from '../rts/classes.js';
+import { unitOf } from '../bytecode/modules.js';
+import { EXC, K, builtinFuncs, classOf, className, defMethods, getSlot, hooks, raise, type MethodImpl } from './kernel.js';
+import { mkFunc, setSlot, toStrJs } from './operators.js';
 import { defGen, newGen } from './gen.js';
 import { chainOf } from '../bytecode/traceback.js';
 import { codes, units } from '../bytecode/loaded.js';
 import { Op, instrWords } from '../bytecode/opcodes.js';
-import { VM_FAIL, absent, callInit, defTyped, intArg, isExc, setCreator, strArg } from './types-common.js';
+import { VM_FAIL, absent, callInit, defTyped, intArg, isClass, isExc, isFunc, setCreator, strArg } from './types-common.js';
 
 const S_MSG = sym('msg');
 const S_PATH = sym('path');
@@ -67,22 +68,42 @@ function topLevelOf(unitIndex: number): Set<number> {
 
 const funcOfCode = new Map<number, Value>();
 
+/** The Func for `codeId` that module `m` holds as a definition or as a field of one of its classes. */
+function definedFunc(m: Value, codeId: number): Value {
+  const vars = getV(m, ModuleF.vars);
+  const n = unitOf(m).topVarNames.length;
+  const isIt = (f: Value): boolean => isFunc(f) && getI(f, FuncF.code) === codeId;
+  for (let i = 0; i < n; i++) {
+    const v = getItem(vars, VarsF.SIZE, i);
+    if (v === NONE) continue;
+    if (isIt(v)) return v;
+    if (isClass(v) && getV(v, ClassF.container) === m) {
+      for (const s of mapInfo(getV(v, ClassF.fieldMap)).names) {
+        const f = ownField(v, s);
+        if (isIt(f)) return f;
+      }
+    }
+  }
+  return NONE;
+}
+
 /**
- * The Func reported for a bytecode frame. Frames record only their code, so a function
- * defined at module level (or as a method of a top-level class) is rebuilt from its code
- * and the module's variables, which is exactly what its definition closed over; module
- * initialisation code and nested functions (whose closure is gone) report their module.
+ * The Func reported for a bytecode frame. Frames record only their code, so the function
+ * is looked up where module-level code put it (a definition, or a field of a class the
+ * module defines); failing that, a function defined at module level is rebuilt from its
+ * code and the module's variables, which is exactly what its definition closed over.
+ * Module initialisation code and nested functions (whose closure is gone) report their
+ * module.
  */
 function funcForCode(codeId: number): Value {
   const cached = funcOfCode.get(codeId);
   if (cached !== undefined) return cached;
   const code = codes[codeId];
   const module = code.unit.module;
-  let f = module;
-  if (code.codeIndex !== 0 && topLevelOf(code.unit.index).has(code.codeIndex)) {
-    f = mkFunc(codeId, getV(module, ModuleF.vars), module);
-    addPermanentRoot(f);
-  }
+  if (code.codeIndex === 0 || !topLevelOf(code.unit.index).has(code.codeIndex)) return module;
+  let f = definedFunc(module, codeId);
+  if (f === NONE) f = mkFunc(codeId, getV(module, ModuleF.vars), module);
+  addPermanentRoot(f);
   funcOfCode.set(codeId, f);
   return f;
 }
@@ -126,7 +147,8 @@ const INITS: Record<string, readonly [number, number, MethodImpl]> = {
     setSlot(a[0], sym('code'), a[1]);
     return K.null;
   }],
-  Apply_Exception: [2, 2, (a) => setMsg(a[0], `Do not know how to apply instance of '${classPathOfValue(a[1])}'.`)],
+  // Class paths come from the class's path method, which a metaclass may override.
+  Apply_Exception: [2, 2, (a) => setMsgAfter(a[0], () => `Do not know how to apply instance of '${pathOfClassLike(classOf(a[1]))}'.`)],
   Bounds_Exception: [3, 3, (a) => {
     const idx = intText(a[1]);
     const upper = intText(a[2]);
@@ -144,7 +166,7 @@ const INITS: Record<string, readonly [number, number, MethodImpl]> = {
   Type_Exception: [3, 4, (a) => {
     const should = strArg(a[1]);
     const where = absent(a[3]) ? '' : `'${strArg(a[3])}' `;
-    return setMsg(a[0], `Expected ${where}to be conformant to ${should}, but got instance of ${classPathOfValue(a[2])}.`);
+    return setMsgAfter(a[0], () => `Expected ${where}to be conformant to ${should}, but got instance of ${pathOfClassLike(classOf(a[2]))}.`);
   }],
   Unpack_Exception: [3, 3, (a) => setMsg(a[0], `Unpack of ${intText(a[1])} elements failed, as ${intText(a[2])} elements present`)],
 };

@@ -6,7 +6,7 @@
 import { T, ModuleF, VarsF } from '../rts/layout.js';
 import { getV, getItem } from '../rts/ll.js';
 import { NONE, type Value } from '../rts/value.js';
-import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
+import { addPermanentRoot, shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, allocObject, isInt, listPush, setOwnSlot, strFromJs, sym } from '../rts/objects.js';
 import { K, EXC, ConvergeThrow, classOf, defBuiltin, getSlot, hooks, raise } from './kernel.js';
 import { typeError } from './operators.js';
@@ -36,25 +36,30 @@ function currentStdout(): Value {
   return v;
 }
 
+let NEWLINE: Value = NONE;
+
+/** Writes String `s` to `out` (rooted at shadow index `pout`): natively if it is a builtin File. */
+function writeTo(pout: number, direct: boolean, s: Value): void {
+  if (direct) return fileWrite(shadowGet(pout), s);
+  if (hooks.call(getSlot(shadowGet(pout), S_WRITE), [s]) === NONE) raise('VM_Exception', VM_FAIL);
+}
+
 /** Writes each argument (Strings as they are, others through to_str) to Sys::stdout. */
 function printValues(args: readonly Value[], newline: boolean): Value {
   const m = shadowMark();
   const pout = shadowPush(currentStdout());
   const direct = classOf(shadowGet(pout)) === fileClass();
-  const write = (s: Value): void => {
-    if (direct) fileWrite(shadowGet(pout), s);
-    else if (hooks.call(getSlot(shadowGet(pout), S_WRITE), [s]) === NONE) raise('VM_Exception', VM_FAIL);
-  };
   try {
-    for (const v of args) {
-      if (isStr(v)) write(v);
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i];
+      if (isStr(v)) writeTo(pout, direct, v);
       else {
         const s = hooks.call(getSlot(v, S_TO_STR), []);
         if (s === NONE) raise('VM_Exception', VM_FAIL);
-        write(s);
+        writeTo(pout, direct, s);
       }
     }
-    if (newline) write(strFromJs('\n'));
+    if (newline) writeTo(pout, direct, NEWLINE);
   } finally {
     shadowPopTo(m);
   }
@@ -67,6 +72,8 @@ export function installSys(info: SysInfo): Value {
   for (const n of names) defs[n] = NONE;
   const mod = defineNativeModule('Sys', defs);
   sysModule = mod;
+  NEWLINE = strFromJs('\n');
+  addPermanentRoot(NEWLINE);
   stdoutIndex = unitOf(mod).topVarIndex.get(sym('stdout'))!;
   const fn = (name: string, min: number, max: number, f: (a: Value[]) => Value) =>
     setNativeDefn(mod, name, defBuiltin({ name, path: `Sys::${name}`, min, max, fn: f }, false, mod));
