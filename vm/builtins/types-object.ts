@@ -173,16 +173,15 @@ const GEN_FIELDS = defGen((g) => {
 // -- Application -------------------------------------------------------------------------
 
 /**
- * f.apply(l): calls f with the elements of l. Only the first value of a generator comes
- * back: builtins cannot suspend a Converge generator, so `for x := f.apply(l)` does not
- * pump f (see the report of issue "builtin types").
+ * f.apply(l): calls f with the elements of l, as a generator over whatever the call
+ * produces (stdlib.md §1.4), so `for x := o.m.apply(l)` pumps m.
  */
 function applyList(f: Value, l: Value): Value {
   listArg(l);
   const n = listLen(l);
   const args: Value[] = new Array(n);
   for (let i = 0; i < n; i++) args[i] = listGet(l, i);
-  return hooks.call(f, args);
+  return hooks.startCall(f, args);
 }
 
 function newPartial(a: Value[]): Value {
@@ -247,11 +246,11 @@ export function installObjectTypes(): void {
   defTyped(K.Func, 'Builtins::Func', isFunc, 'Func', [
     // stop_at is mandatory, as upstream (stdlib.md §1.3).
     ['path', 2, 2, (a) => strFromJs(funcPath(a[0], stopArg(a)))],
-    ['apply', 2, 2, (a) => applyList(a[0], a[1])],
+    ['apply', 2, 2, (a) => applyList(a[0], a[1]), hooks.genCall],
   ]);
 
   defTyped(K.Partial_Application, 'Builtins::Partial_Application', isPartial, 'Partial_Application', [
-    ['apply', 2, 2, (a) => applyList(a[0], a[1])],
+    ['apply', 2, 2, (a) => applyList(a[0], a[1]), hooks.genCall],
   ]);
 
   installModuleType();
