@@ -42,6 +42,46 @@ class Label {
   readonly uses: number[] = [];
 }
 
+const CMP_INDEX: Record<Exclude<A.CompareOp, 'is'>, number> = { '==': 0, '!=': 1, '<': 2, '<=': 3, '>': 4, '>=': 5 };
+
+/**
+ * Can evaluating `e` fail (as opposed to succeed or raise)? Only expressions that cannot
+ * fail may skip the failure frame of a bound expression. Conservative: anything that
+ * calls user code which may fail (calls, comparisons, `*`, indexing) can fail.
+ */
+export function canFail(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Var':
+    case 'Pass':
+    case 'FuncDefn':
+    case 'ModuleLookup':
+    case 'Import':
+      return false;
+    case 'SlotLookup':
+      return canFail(e.obj);
+    case 'List':
+    case 'Set':
+      return e.elems.some(canFail);
+    case 'Dict':
+      return e.entries.some((en) => canFail(en.key) || canFail(en.value));
+    case 'Neg':
+      return canFail(e.value);
+    case 'Binary':
+      return (e.op !== '+' && e.op !== '-') || canFail(e.lhs) || canFail(e.rhs);
+    case 'Assign':
+      if (e.targets.length !== 1 || canFail(e.value)) return true;
+      if (e.op !== ':=' && e.op !== '+=' && e.op !== '-=') return true;
+      if (e.targets[0].kind === 'Var') return false;
+      if (e.targets[0].kind === 'SlotLookup') return canFail(e.targets[0].obj);
+      return true;
+    default:
+      return true;
+  }
+}
+
 const BINOPS: Record<A.BinaryOp, Op> = { '+': Op.ADD, '-': Op.SUB, '*': Op.MUL, '/': Op.DIV, '%': Op.MOD };
 const CMPOPS: Record<A.CompareOp, Op> = { is: Op.IS, '==': Op.EQ, '!=': Op.NEQ, '<': Op.LT, '<=': Op.LE, '>': Op.GT, '>=': Op.GE };
 const AUGOPS: Record<string, Op> = { '+=': Op.ADD, '-=': Op.SUB, '*=': Op.MUL, '/=': Op.DIV };
@@ -257,9 +297,16 @@ export class CodeGen {
         // These leave the function (return has its own failure frame), so no wrapper.
         return this.expr(e);
     }
-    const skip = this.label();
     const saved = fg.genMode;
     fg.genMode = false;
+    if (!canFail(e)) {
+      // Nothing to catch: evaluate and discard.
+      this.expr(e);
+      fg.emit(e.span, Op.POP);
+      fg.genMode = saved;
+      return;
+    }
+    const skip = this.label();
     fg.emitJump(e.span, Op.ADD_FAILURE_FRAME, skip);
     fg.frames.push('fail');
     this.expr(e);
@@ -274,6 +321,14 @@ export class CodeGen {
     const fg = this.fg;
     const saved = fg.genMode;
     fg.genMode = false;
+    if (cond.kind === 'Compare' && cond.op !== 'is' && !canFail(cond.lhs) && !canFail(cond.rhs)) {
+      // The common `if a < b:`: one compare-and-branch, no failure frame.
+      this.expr(cond.lhs);
+      this.expr(cond.rhs);
+      fg.emitJump(cond.span, Op.COMPARE_BRANCH, onFail, CMP_INDEX[cond.op]);
+      fg.genMode = saved;
+      return;
+    }
     fg.emitJump(cond.span, Op.ADD_FAILURE_FRAME, onFail);
     fg.frames.push('fail');
     this.expr(cond);

@@ -29,11 +29,13 @@ function setMsg(e: Value, msg: string): Value {
 /** Sets msg of `e` from a text computed by Converge code (to_str, path), rooting `e` meanwhile. */
 function setMsgAfter(e: Value, text: () => string): Value {
   const m = shadowMark();
-  const p = shadowPush(e);
-  const t = text();
-  e = shadowGet(p);
-  shadowPopTo(m);
-  return setMsg(e, t);
+  try {
+    const p = shadowPush(e);
+    const t = text();
+    return setMsg(shadowGet(p), t);
+  } finally {
+    shadowPopTo(m);
+  }
 }
 
 /** `o.path()` of a class (or anything with a path method), as a JS string. */

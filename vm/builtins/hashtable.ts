@@ -85,13 +85,15 @@ export function entryVal(d: Value, i: number): Value {
 
 /** Entry number of key `k` in table `d`, or -1. May run Converge code (hash, ==). */
 export function tableFind(d: Value, k: Value): number {
+  // try/finally: a raising hash or == must not leave its roots on the shadow stack.
   const mark = shadowMark();
-  const pd = shadowPush(d);
-  const pk = shadowPush(k);
-  const h = keyHash(k);
-  const r = probe(pd, pk, h);
-  shadowPopTo(mark);
-  return r;
+  try {
+    const pd = shadowPush(d);
+    const pk = shadowPush(k);
+    return probe(pd, pk, keyHash(k));
+  } finally {
+    shadowPopTo(mark);
+  }
 }
 
 function probe(pd: number, pk: number, h: number): number {
@@ -149,15 +151,20 @@ function rebuild(d: Value, want: number): void {
 /** Sets key `k` to `v` (Sets pass NONE as v). May run Converge code. */
 export function tableSet(d: Value, k: Value, v: Value): void {
   const mark = shadowMark();
-  const pd = shadowPush(d);
-  const pk = shadowPush(k);
-  const pv = shadowPush(v);
-  const h = keyHash(k);
-  const e = probe(pd, pk, h);
-  d = shadowGet(pd);
-  k = shadowGet(pk);
-  v = shadowGet(pv);
-  shadowPopTo(mark);
+  let h: number;
+  let e: number;
+  try {
+    const pd = shadowPush(d);
+    const pk = shadowPush(k);
+    const pv = shadowPush(v);
+    h = keyHash(k);
+    e = probe(pd, pk, h);
+    d = shadowGet(pd);
+    k = shadowGet(pk);
+    v = shadowGet(pv);
+  } finally {
+    shadowPopTo(mark);
+  }
   if (e >= 0) {
     setItem(getV(d, DictF.entries), VArrayF.SIZE, e * ENTRY + 2, v);
     return;
@@ -182,9 +189,13 @@ export function tableSet(d: Value, k: Value, v: Value): void {
 /** Removes key `k`; returns false if absent. */
 export function tableDel(d: Value, k: Value): boolean {
   const mark = shadowMark();
-  shadowPush(d);
-  const e = tableFind(d, k);
-  shadowPopTo(mark);
+  let e: number;
+  try {
+    shadowPush(d);
+    e = tableFind(d, k);
+  } finally {
+    shadowPopTo(mark);
+  }
   if (e < 0) return false;
   // The index keeps pointing at the entry, which now reads as deleted (key NONE).
   setItem(getV(d, DictF.entries), VArrayF.SIZE, e * ENTRY + 1, NONE);

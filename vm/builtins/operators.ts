@@ -71,6 +71,16 @@ export function intArith(op: number, a: Value, b: Value): Value {
       }
     }
   }
+  // Boxed operands: exact double arithmetic while everything stays within ±2^53.
+  const xn = intNum(a);
+  const yn = intNum(b);
+  if (Number.isSafeInteger(xn) && Number.isSafeInteger(yn)) {
+    let r = NaN;
+    if (op === Op.ADD) r = xn + yn;
+    else if (op === Op.SUB) r = xn - yn;
+    else if (op === Op.MUL) r = xn * yn;
+    if (Number.isSafeInteger(r)) return mkInt(r);
+  }
   const x = intBig(a);
   const y = intBig(b);
   switch (op) {

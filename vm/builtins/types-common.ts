@@ -18,12 +18,14 @@ const S_INIT = sym('init');
 /** Calls o.init(args), rooting `o` meanwhile; init failing is a VM_Exception (language.md §13.2). */
 export function callInit(o: Value, args: Value[]): Value {
   const mark = shadowMark();
-  const p = shadowPush(o);
-  const r = hooks.call(getSlot(o, S_INIT), args);
-  o = shadowGet(p);
-  shadowPopTo(mark);
-  if (r === NONE) raise('VM_Exception', VM_FAIL);
-  return o;
+  try {
+    const p = shadowPush(o);
+    const r = hooks.call(getSlot(o, S_INIT), args);
+    if (r === NONE) raise('VM_Exception', VM_FAIL);
+    return shadowGet(p);
+  } finally {
+    shadowPopTo(mark);
+  }
 }
 
 // -- Type tests -------------------------------------------------------------------

@@ -44,19 +44,22 @@ function tableIter(d: Value, what: number): Value {
 
 function tableToStr(d: Value, isDictionary: boolean): string {
   const m = shadowMark();
-  const pd = shadowPush(d);
   const parts: string[] = [];
-  for (let i = 0; i < tableUsed(shadowGet(pd)); i++) {
-    const k = entryKey(shadowGet(pd), i);
-    if (k === NONE) continue;
-    if (!isDictionary) {
-      parts.push(toStrJs(k));
-      continue;
+  try {
+    const pd = shadowPush(d);
+    for (let i = 0; i < tableUsed(shadowGet(pd)); i++) {
+      const k = entryKey(shadowGet(pd), i);
+      if (k === NONE) continue;
+      if (!isDictionary) {
+        parts.push(toStrJs(k));
+        continue;
+      }
+      const ks = toStrJs(k);
+      parts.push(`${ks} : ${toStrJs(entryVal(shadowGet(pd), i))}`);
     }
-    const ks = toStrJs(k);
-    parts.push(`${ks} : ${toStrJs(entryVal(shadowGet(pd), i))}`);
+  } finally {
+    shadowPopTo(m);
   }
-  shadowPopTo(m);
   return isDictionary ? `Dict{${parts.join(', ')}}` : `Set{${parts.join(', ')}}`;
 }
 
@@ -67,31 +70,39 @@ function keyError(k: Value): never {
 /** Copies every entry of `src` into `dst` (both rooted: keys may hash in Converge code). */
 function copyEntries(dst: Value, src: Value): void {
   const m = shadowMark();
-  const pd = shadowPush(dst);
-  const ps = shadowPush(src);
-  for (let i = 0; i < tableUsed(shadowGet(ps)); i++) {
-    const k = entryKey(shadowGet(ps), i);
-    if (k !== NONE) tableSet(shadowGet(pd), k, entryVal(shadowGet(ps), i));
+  try {
+    const pd = shadowPush(dst);
+    const ps = shadowPush(src);
+    for (let i = 0; i < tableUsed(shadowGet(ps)); i++) {
+      const k = entryKey(shadowGet(ps), i);
+      if (k !== NONE) tableSet(shadowGet(pd), k, entryVal(shadowGet(ps), i));
+    }
+  } finally {
+    shadowPopTo(m);
   }
-  shadowPopTo(m);
 }
 
 function copyTable(d: Value, type: T.Dict | T.Set, cls: Value): Value {
   const m = shadowMark();
-  const pc = shadowPush(newTable(type, cls, tableCount(d)));
-  copyEntries(shadowGet(pc), d);
-  const c = shadowGet(pc);
-  shadowPopTo(m);
-  return c;
+  try {
+    const pc = shadowPush(newTable(type, cls, tableCount(d)));
+    copyEntries(shadowGet(pc), d);
+    return shadowGet(pc);
+  } finally {
+    shadowPopTo(m);
+  }
 }
 
 /** Adds every value of `c.iter()` (every element of a Set) to set `s`. */
 function addAll(s: Value, c: Value): void {
   if (isSet(c)) return copyEntries(s, c);
   const m = shadowMark();
-  const ps = shadowPush(s);
-  forEachValue(c, (v) => tableSet(shadowGet(ps), v, NONE));
-  shadowPopTo(m);
+  try {
+    const ps = shadowPush(s);
+    forEachValue(c, (v) => tableSet(shadowGet(ps), v, NONE));
+  } finally {
+    shadowPopTo(m);
+  }
 }
 
 function installDict(): void {
@@ -136,11 +147,13 @@ function installSet(): void {
     }],
     ['+', 2, 2, (a) => {
       const m = shadowMark();
-      const pc = shadowPush(copyTable(a[0], T.Set, K.Set));
-      addAll(shadowGet(pc), a[1]);
-      const c = shadowGet(pc);
-      shadowPopTo(m);
-      return c;
+      try {
+        const pc = shadowPush(copyTable(a[0], T.Set, K.Set));
+        addAll(shadowGet(pc), a[1]);
+        return shadowGet(pc);
+      } finally {
+        shadowPopTo(m);
+      }
     }],
     ['extend', 2, 2, (a) => {
       addAll(a[0], a[1]);
@@ -154,16 +167,18 @@ function installSet(): void {
     ['complement', 2, 2, (a) => {
       if (!isSet(a[1])) typeError('Set', a[1]);
       const m = shadowMark();
-      const ps = shadowPush(a[0]);
-      const po = shadowPush(a[1]);
-      const pc = shadowPush(newTable(T.Set, K.Set, tableCount(a[0])));
-      for (let i = 0; i < tableUsed(shadowGet(ps)); i++) {
-        const k = entryKey(shadowGet(ps), i);
-        if (k !== NONE && tableFind(shadowGet(po), k) < 0) tableSet(shadowGet(pc), k, NONE);
+      try {
+        const ps = shadowPush(a[0]);
+        const po = shadowPush(a[1]);
+        const pc = shadowPush(newTable(T.Set, K.Set, tableCount(a[0])));
+        for (let i = 0; i < tableUsed(shadowGet(ps)); i++) {
+          const k = entryKey(shadowGet(ps), i);
+          if (k !== NONE && tableFind(shadowGet(po), k) < 0) tableSet(shadowGet(pc), k, NONE);
+        }
+        return shadowGet(pc);
+      } finally {
+        shadowPopTo(m);
       }
-      const c = shadowGet(pc);
-      shadowPopTo(m);
-      return c;
     }],
     ['iter', 1, 1, (a) => tableIter(a[0], 1), GEN_TABLE_ITER],
     ['len', 1, 1, (a) => small(tableCount(a[0]))],

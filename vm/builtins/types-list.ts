@@ -47,17 +47,23 @@ function copyList(l: Value, i = 0, j = listLen(l)): Value {
 /** Appends every value of `c.iter()` (c's elements if it is a List) to `l`. */
 function extendFrom(l: Value, c: Value): void {
   const m = shadowMark();
-  const pl = shadowPush(l);
-  forEachValue(c, (v) => listPush(shadowGet(pl), v));
-  shadowPopTo(m);
+  try {
+    const pl = shadowPush(l);
+    forEachValue(c, (v) => listPush(shadowGet(pl), v));
+  } finally {
+    shadowPopTo(m);
+  }
 }
 
 function listToStr(l: Value): string {
   const m = shadowMark();
-  const pl = shadowPush(l);
   const parts: string[] = [];
-  for (let i = 0; i < listLen(shadowGet(pl)); i++) parts.push(toStrJs(listGet(shadowGet(pl), i)));
-  shadowPopTo(m);
+  try {
+    const pl = shadowPush(l);
+    for (let i = 0; i < listLen(shadowGet(pl)); i++) parts.push(toStrJs(listGet(shadowGet(pl), i)));
+  } finally {
+    shadowPopTo(m);
+  }
   return `[${parts.join(', ')}]`;
 }
 
@@ -67,36 +73,41 @@ function listEq(a: Value, b: Value): boolean {
   const n = listLen(a);
   if (n !== listLen(b)) return false;
   const m = shadowMark();
-  const pa = shadowPush(a);
-  const pb = shadowPush(b);
-  let ok = true;
-  for (let i = 0; i < n && ok; i++) {
-    if (i >= listLen(shadowGet(pa)) || i >= listLen(shadowGet(pb))) ok = false;
-    else ok = compare(Op.EQ, listGet(shadowGet(pa), i), listGet(shadowGet(pb), i));
+  try {
+    const pa = shadowPush(a);
+    const pb = shadowPush(b);
+    for (let i = 0; i < n; i++) {
+      // A user == may have shortened either list.
+      if (i >= listLen(shadowGet(pa)) || i >= listLen(shadowGet(pb))) return false;
+      if (!compare(Op.EQ, listGet(shadowGet(pa), i), listGet(shadowGet(pb), i))) return false;
+    }
+    return true;
+  } finally {
+    shadowPopTo(m);
   }
-  shadowPopTo(m);
-  return ok;
 }
 
 function flattened(l: Value): Value {
   const m = shadowMark();
-  const pl = shadowPush(l);
-  const pr = shadowPush(allocList(K.List, listLen(l)));
-  for (let i = 0; i < listLen(shadowGet(pl)); i++) {
-    const e = listGet(shadowGet(pl), i);
-    if (!isList(e)) {
-      listPush(shadowGet(pr), e);
-      continue;
+  try {
+    const pl = shadowPush(l);
+    const pr = shadowPush(allocList(K.List, listLen(l)));
+    for (let i = 0; i < listLen(shadowGet(pl)); i++) {
+      const e = listGet(shadowGet(pl), i);
+      if (!isList(e)) {
+        listPush(shadowGet(pr), e);
+        continue;
+      }
+      // Nested lists flatten themselves, so a subclass can override flattened.
+      const f = hooks.call(getSlot(e, S_FLATTENED), []);
+      if (f === NONE) raise('VM_Exception', VM_FAIL);
+      listArg(f);
+      for (let k = 0; k < listLen(f); k++) listPush(shadowGet(pr), listGet(f, k));
     }
-    // Nested lists flatten themselves, so a subclass can override flattened.
-    const f = hooks.call(getSlot(e, S_FLATTENED), []);
-    if (f === NONE) raise('VM_Exception', VM_FAIL);
-    listArg(f);
-    for (let k = 0; k < listLen(f); k++) listPush(shadowGet(pr), listGet(f, k));
+    return shadowGet(pr);
+  } finally {
+    shadowPopTo(m);
   }
-  const r = shadowGet(pr);
-  shadowPopTo(m);
-  return r;
 }
 
 // -- Generators -----------------------------------------------------------------------------

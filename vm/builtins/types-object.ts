@@ -4,7 +4,6 @@
 import { T, ClassF, ObjectF, FuncF, PartialF, VArrayF, GenStateF, ModuleF } from '../rts/layout.js';
 import { getV, getI, setI, setItem, typeId } from '../rts/ll.js';
 import { NONE, small, type Value } from '../rts/value.js';
-import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, allocObject, allocPartial, allocVArray, listGet, listLen, listPush, mapInfo, ownSlot, strFromJs, strToJs, sym, symStr } from '../rts/objects.js';
 import { allocClass, Creator, findField, isSubclass, ownField, setField } from '../rts/classes.js';
 import { K, classOf, classPath, defMethods, findSlot, getSlot, hooks, raise } from './kernel.js';
@@ -105,8 +104,6 @@ function classNew(a: Value[]): Value {
 function conformedBy(cls: Value, o: Value): boolean {
   if (classOf(o) === cls) return true;
   const seen = new Set<number>();
-  const m = shadowMark();
-  shadowPush(o);
   const check = (c: Value): boolean => {
     for (const s of mapInfo(getV(c, ClassF.fieldMap)).names) {
       if (seen.has(s)) continue;
@@ -117,9 +114,7 @@ function conformedBy(cls: Value, o: Value): boolean {
     for (let i = 0; i < listLen(supers); i++) if (!check(listGet(supers, i))) return false;
     return true;
   };
-  const r = check(cls);
-  shadowPopTo(m);
-  return r;
+  return check(cls);
 }
 
 // -- Slots ------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 // JIT hints (where they will go): the green key is (code id, pc) at backward BRANCHes
 // (can_enter_jit) and at the loop head (jit_merge_point); the frame is virtualizable.
 
-import { I32 } from '../rts/heap.js';
+import { I32, F64 } from '../rts/heap.js';
 import { state as heap } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
 import { T, FrameF, FuncF, ModuleF, PartialF, VarsF, VArrayF, GenStateF, ListF } from '../rts/layout.js';
@@ -24,7 +24,8 @@ import { builtinObject } from '../builtins/builtin-objects.js';
 import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { Creator } from '../rts/classes.js';
-import { allocObject } from '../rts/objects.js';
+import { allocObject, mkFloat } from '../rts/objects.js';
+import { FloatF } from '../rts/layout.js';
 import { ClassF } from '../rts/layout.js';
 import { setV } from '../rts/ll.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
@@ -607,6 +608,14 @@ export function run(entry: number): Value {
                   break;
                 }
               }
+              if ((a & 1) === 0 && (b & 1) === 0 && (I32[a >> 2] & 0x7f) === T.Float && (I32[b >> 2] & 0x7f) === T.Float) {
+                const x = F64[(a + FloatF.val) >> 3];
+                const y = F64[(b + FloatF.val) >> 3];
+                I32[sb + sp - 2] = mkFloat(ops[pc] === Op.ADD ? x + y : x - y) as unknown as number;
+                sp--;
+                pc += 1;
+                break;
+              }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               const r = rt.arith(ops[pc], a as unknown as Value, b as unknown as Value);
@@ -628,6 +637,14 @@ export function run(entry: number): Value {
                   pc += 1;
                   break;
                 }
+              }
+              if ((a & 1) === 0 && (b & 1) === 0 && ops[pc] !== Op.MOD && (I32[a >> 2] & 0x7f) === T.Float && (I32[b >> 2] & 0x7f) === T.Float) {
+                const x = F64[(a + FloatF.val) >> 3];
+                const y = F64[(b + FloatF.val) >> 3];
+                I32[sb + sp - 2] = mkFloat(ops[pc] === Op.MUL ? x * y : x / y) as unknown as number;
+                sp--;
+                pc += 1;
+                break;
               }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
@@ -715,6 +732,29 @@ export function run(entry: number): Value {
               }
               sp -= 2;
               pc += 1;
+              break;
+            }
+            case Op.COMPARE_BRANCH: {
+              const b = I32[sb + sp - 1];
+              const a = I32[sb + sp - 2];
+              const cmp = ops[pc + 1];
+              let ok: boolean;
+              if ((a & b & 1) === 1) {
+                switch (cmp) {
+                  case 0: ok = a === b; break;
+                  case 1: ok = a !== b; break;
+                  case 2: ok = a < b; break;
+                  case 3: ok = a <= b; break;
+                  case 4: ok = a > b; break;
+                  default: ok = a >= b; break;
+                }
+              } else {
+                I32[w(f, FrameF.sp)] = sp;
+                I32[w(f, FrameF.pc)] = pc;
+                ok = rt.compare(Op.EQ + cmp, a as unknown as Value, b as unknown as Value);
+              }
+              sp -= 2;
+              pc = ok ? pc + 3 : ops[pc + 2];
               break;
             }
             default:

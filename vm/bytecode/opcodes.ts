@@ -17,7 +17,8 @@ export type OperandKind =
   | 'count' // an element or argument count
   | 'code' // index of a function in the module
   | 'import' // index into the module's import table
-  | 'builtin'; // index of a VM builtin object (Builtin below)
+  | 'builtin' // index of a VM builtin object (Builtin below)
+  | 'cmp'; // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >= (CMP_OPS below)
 
 export interface OpDef {
   readonly name: string;
@@ -92,7 +93,11 @@ export const OPS = [
   { name: 'UNPACK', operands: ['count'], pops: 1, pushes: (o) => o[0] + 1, flow: 'next', doc: '[l] -> [l, en..e1] (e1 on top); l must be a list of n elements.' },
   { name: 'GET_ITEM', operands: [], pops: 2, pushes: 1, flow: 'next', fails: true, doc: '[c, i] -> [c.get(i)].' },
   { name: 'SET_ITEM', operands: [], pops: 3, pushes: 1, flow: 'next', fails: true, doc: '[v, c, i] -> [v] after c.set(i, v).' },
+  { name: 'COMPARE_BRANCH', operands: ['cmp', 'target'], pops: 2, pushes: 0, flow: 'branch', doc: 'A condition that is one comparison: [a, b] -> [], jumping to t unless `a cmp b` holds.' },
 ] as const satisfies readonly OpDef[];
+
+/** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
+export const CMP_OPS = ['EQ', 'NEQ', 'LT', 'LE', 'GT', 'GE'] as const;
 
 export type OpName = (typeof OPS)[number]['name'];
 
@@ -151,6 +156,7 @@ export const enum Op {
   UNPACK,
   GET_ITEM,
   SET_ITEM,
+  COMPARE_BRANCH,
 }
 
 export const OP_COUNT = OPS.length;

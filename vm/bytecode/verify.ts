@@ -7,6 +7,7 @@
 
 import {
   BUILTINS,
+  CMP_OPS,
   EXCEPTION_MARKER_SLOTS,
   FAILURE_MARKER_SLOTS,
   GEN_MARKER_SLOTS,
@@ -116,6 +117,9 @@ function checkOperands(code: CodeDef, pc: number, def: OpDef, ctx: CodeContext, 
         break;
       case 'builtin':
         if (v < 0 || v >= BUILTINS.length) fail(pc, `builtin ${v} out of range`);
+        break;
+      case 'cmp':
+        if (v < 0 || v >= CMP_OPS.length) fail(pc, `comparison ${v} out of range`);
         break;
     }
   }

@@ -182,6 +182,11 @@ export function intNum(v: Value): number {
   return getI(v, Int64F.hi) * TWO32 + (getI(v, Int64F.lo) >>> 0);
 }
 
+/** True if the Int is exactly representable as a JS number (|v| <= 2^53). */
+export function intIsSafe(v: Value): boolean {
+  return isSmall(v) || Number.isSafeInteger(intNum(v));
+}
+
 // -- Floats -------------------------------------------------------------------
 
 export function mkFloat(x: number): Value {

@@ -72,6 +72,7 @@ const OP_ENUM: Record<OpName, number> = {
   UNPACK: Op.UNPACK,
   GET_ITEM: Op.GET_ITEM,
   SET_ITEM: Op.SET_ITEM,
+  COMPARE_BRANCH: Op.COMPARE_BRANCH,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
@@ -92,7 +93,7 @@ const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
   Assert_Exception: Builtin.Assert_Exception,
 };
 
-const OPERAND_KINDS: readonly OperandKind[] = ['const', 'name', 'int', 'var', 'depth', 'target', 'count', 'code', 'import', 'builtin'];
+const OPERAND_KINDS: readonly OperandKind[] = ['const', 'name', 'int', 'var', 'depth', 'target', 'count', 'code', 'import', 'builtin', 'cmp'];
 const defs = OPS as readonly OpDef[];
 
 // -- Enums against tables -------------------------------------------------------
