@@ -18,6 +18,8 @@ import { installExceptions } from './exceptions.js';
 
 const S_INIT = sym('init');
 const S_PATH = sym('path');
+const S_NAME = sym('name');
+const S_CONTAINER = sym('container');
 
 function hexAddr(v: Value): string {
   return ((v as unknown as number) >>> 0).toString(16);
@@ -37,9 +39,14 @@ export function joinPath(name: string, container: Value, stopAt: Value): string 
   return `${strArg(r)}.${name}`;
 }
 
+/** A class's `name` slot (assignable, as upstream, where it is an ordinary slot). */
+function classSlotName(cls: Value): string {
+  return strArg(ownOrPseudoSlot(cls, S_NAME));
+}
+
 function classPathStop(cls: Value, stopAt: Value): string {
-  const name = strToJs(getV(cls, ClassF.name)) || '<anon>';
-  return joinPath(name, getV(cls, ClassF.container), stopAt);
+  const name = classSlotName(cls) || '<anon>';
+  return joinPath(name, ownOrPseudoSlot(cls, S_CONTAINER), stopAt);
 }
 
 function funcPath(f: Value, stopAt: Value): string {
@@ -235,7 +242,7 @@ export function installObjectTypes(): void {
       return l;
     }],
     ['path', 1, 2, (a) => strFromJs(classPathStop(a[0], stopArg(a)))],
-    ['to_str', 1, 1, (a) => strFromJs(`<Class ${strToJs(getV(a[0], ClassF.name))}>`)],
+    ['to_str', 1, 1, (a) => strFromJs(`<Class ${classSlotName(a[0])}>`)],
   ]);
 
   defTyped(K.Func, 'Builtins::Func', isFunc, 'Func', [
