@@ -25,7 +25,7 @@ import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { Creator } from '../rts/classes.js';
 import { allocObject, mkFloat } from '../rts/objects.js';
-import { FloatF } from '../rts/layout.js';
+import { FloatF, ObjectF } from '../rts/layout.js';
 import { ClassF } from '../rts/layout.js';
 import { setV } from '../rts/ll.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
@@ -472,12 +472,44 @@ export function run(entry: number): Value {
               break dispatch;
             }
             case Op.GET_SLOT: {
+              const ow = I32[sb + sp - 1];
+              if ((ow & 1) === 0 && (I32[ow >> 2] & 0x7f) === T.Object) {
+                // Inline-cache hit on an instance's own inline slot: no call at all.
+                const ic = code.ic;
+                const at = 3 * pc;
+                if (ic[at] === I32[(ow + ObjectF.map) >> 2] && ic[at + 1] === 0) {
+                  const idx = ic[at + 2] >> 1;
+                  if (idx < (((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2))) {
+                    const v = I32[((ow + ObjectF.SIZE) >> 2) + idx];
+                    if ((v & 1) === 1 || (I32[v >> 2] & 0x7f) !== T.Func) {
+                      I32[sb + sp - 1] = v;
+                      pc += 2;
+                      break;
+                    }
+                  }
+                }
+              }
               const o = I32[sb + sp - 1] as unknown as Value;
               I32[sb + sp - 1] = slotFor(o, nameSyms[ops[pc + 1]], code.ic, 3 * pc) as unknown as number;
               pc += 2;
               break;
             }
             case Op.SET_SLOT: {
+              const ow = I32[sb + sp - 1];
+              if ((ow & 1) === 0 && (I32[ow >> 2] & 0x7f) === T.Object) {
+                const ic = code.ic;
+                const at = 3 * pc;
+                if (ic[at] === I32[(ow + ObjectF.map) >> 2] && ic[at] === ic[at + 1]) {
+                  // Cached store to an existing inline slot (no map transition).
+                  const idx = ic[at + 2] >> 1;
+                  if (idx < (((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2))) {
+                    I32[((ow + ObjectF.SIZE) >> 2) + idx] = I32[sb + sp - 2];
+                    sp--;
+                    pc += 2;
+                    break;
+                  }
+                }
+              }
               const o = I32[sb + sp - 1] as unknown as Value;
               const v = I32[sb + sp - 2] as unknown as Value;
               storeSlot(o, nameSyms[ops[pc + 1]], v, code.ic, 3 * pc);
@@ -629,9 +661,17 @@ export function run(entry: number): Value {
             case Op.MOD: {
               const b = I32[sb + sp - 1];
               const a = I32[sb + sp - 2];
-              if ((a & b & 1) === 1 && ops[pc] === Op.MUL) {
-                const r = (a >> 1) * (b >> 1);
-                if (r >= -0x40000000 && r <= 0x3fffffff) {
+              if ((a & b & 1) === 1 && b !== 1) {
+                // Small ints (and no division by zero): the result is exact in a double.
+                const x = a >> 1;
+                const y = b >> 1;
+                let r: number;
+                if (ops[pc] === Op.MUL) r = x * y;
+                else if (ops[pc] === Op.MOD) {
+                  r = x % y;
+                  if (r !== 0 && r < 0 !== y < 0) r += y;
+                } else r = x % y === 0 ? x / y : 0.5; // 0.5: not an Int result, take the slow path
+                if (r >= -0x40000000 && r <= 0x3fffffff && (r | 0) === r) {
                   I32[sb + sp - 2] = (r << 1) | 1;
                   sp--;
                   pc += 1;

@@ -158,6 +158,7 @@ export function collect(): void {
   gcStats.collections++;
   state.allocated = 0;
   state.gcWanted = false;
-  // Grow the budget with the live size, so collection work stays proportional to allocation.
-  state.threshold = Math.max(8 * 1024 * 1024, gcStats.liveBytes);
+  // Grow the budget with the live size (the heap may reach three times the live data), so
+  // marking work stays proportional to allocation.
+  state.threshold = Math.max(8 * 1024 * 1024, 2 * gcStats.liveBytes);
 }
