@@ -225,6 +225,8 @@ function runTest(opts: Options, test: Test, exp: Expected): Promise<RunResult> {
     let exitSignal: NodeJS.Signals | null = null;
     let done = false;
     let graceTimer: NodeJS.Timeout | null = null;
+    let outputBytes = 0;
+    let tooMuchOutput = false;
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(pid);
@@ -255,8 +257,6 @@ function runTest(opts: Options, test: Test, exp: Expected): Promise<RunResult> {
         how,
       });
     };
-    let outputBytes = 0;
-    let tooMuchOutput = false;
     const collect = (into: Buffer[]) => (d: Buffer): void => {
       outputBytes += d.length;
       if (outputBytes > MAX_OUTPUT_BYTES) {
