@@ -8,32 +8,30 @@
 
 import { I32, F64 } from '../rts/heap.js';
 import { state as heap } from '../rts/alloc.js';
-import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
-import { T, FrameF, FuncF, ModuleF, PartialF, VarsF, VArrayF, GenStateF, ListF } from '../rts/layout.js';
-import { getV, getI, setI, typeId, getItem } from '../rts/ll.js';
-import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
-import { allocList, listPush, listLen, listGet, sym, symName, setOwnSlot, allocVArray, mapLookup } from '../rts/objects.js';
-import { findField, setField } from '../rts/classes.js';
-import { Op, instrWords, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
-import { codes, units } from './loaded.js';
-import { Mode, frameForCall, frameForInit, isHostMode } from './frames.js';
-import { K, EXC, ConvergeThrow, builtins, classOf, className, findSlot, getSlot, raise, mkException, bindIfBound, S_INSTANCE_OF } from '../builtins/kernel.js';
+import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
+import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF } from '../rts/layout.js';
+import { getV, getI, setV, typeId, getItem } from '../rts/ll.js';
+import { NONE, isSmall, smallOf, type Value } from '../rts/value.js';
+import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/objects.js';
+import { Creator, findField } from '../rts/classes.js';
+import { Op, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
+import { codes } from './loaded.js';
+import { Mode, frameForCall } from './frames.js';
+import { K, ConvergeThrow, builtins, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
 import { builtinObject } from '../builtins/builtin-objects.js';
 import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
-import { Creator } from '../rts/classes.js';
-import { allocObject, mkFloat } from '../rts/objects.js';
-import { FloatF, ObjectF } from '../rts/layout.js';
-import { ClassF } from '../rts/layout.js';
-import { setV } from '../rts/ll.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
+import { vs, settings, special } from './state.js';
+import { FAIL_UP, EYIELD_TAG, w, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
+import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
-/** The frame being executed (a GC root; its parents and suspended generators hang off it). */
-let curFrame = 0;
+export { settings, special };
+
 addRootScanner((mark) => {
-  mark(curFrame);
+  mark(vs.curFrame);
   // Inline caches hold versions and field values: they must not be freed and reused.
   for (const c of codes) {
     const ic = c.ic;
@@ -46,158 +44,18 @@ addRootScanner((mark) => {
   }
 });
 
-/** Collect at every safepoint (--gc-stress). */
-export const settings = { gcStress: false };
-
-/** The builtin being called, for backtraces (index + 1; 0 = none). */
-export let curBuiltin = 0;
-
-const FAIL_UP = -1;
-/** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
-const EYIELD_TAG = small(0);
-
-function w(f: number, off: number): number {
-  return (f + off) >> 2;
-}
-
 function safepoint(): void {
   if (heap.gcWanted || settings.gcStress) collect();
-}
-
-/** Start of the current segment: the first stack slot above the innermost marker. */
-function segStart(f: number): number {
-  let s = 0;
-  const ffp = I32[w(f, FrameF.ffp)];
-  const gfp = I32[w(f, FrameF.gfp)];
-  const xfp = I32[w(f, FrameF.xfp)];
-  if (ffp >= 0) s = ffp + FAILURE_MARKER_SLOTS;
-  if (gfp >= 0 && gfp + GEN_MARKER_SLOTS > s) s = gfp + GEN_MARKER_SLOTS;
-  if (xfp >= 0 && xfp + EXCEPTION_MARKER_SLOTS > s) s = xfp + EXCEPTION_MARKER_SLOTS;
-  return s;
-}
-
-/** Copies the segment recorded in generator marker `g` above it; returns the new sp. */
-function copySegment(sb: number, g: number): number {
-  const start = smallOf(I32[sb + g + 3] as unknown as Value);
-  let sp = g + GEN_MARKER_SLOTS;
-  for (let i = start; i < g; i++) I32[sb + sp++] = I32[sb + i];
-  return sp;
-}
-
-/** Pushes a generator marker at stack index `at` holding `callee`, resuming at `resumePc`. */
-function pushGenMarker(f: number, sb: number, at: number, seg: number, callee: number, resumePc: number): void {
-  I32[sb + at] = (resumePc << 1) | 1;
-  I32[sb + at + 1] = (I32[w(f, FrameF.gfp)] << 1) | 1;
-  I32[sb + at + 2] = callee;
-  I32[sb + at + 3] = (seg << 1) | 1;
-  I32[w(f, FrameF.gfp)] = at;
-}
-
-// -- Failure ------------------------------------------------------------------
-// failNow implements spec/language.md Appendix A: a normal failure frame catches the
-// failure; a fail-up frame resumes its newest generator, or passes the failure on.
-
-/** Results of failNow besides a pc >= 0. */
-const FN_FUNC_FAILS = -1;
-const FN_RESUME_FRAME = -2;
-let fnSp = 0;
-let fnResume = 0;
-
-function failNow(f: number, sb: number): number {
-  for (;;) {
-    const ffp = I32[w(f, FrameF.ffp)];
-    if (ffp < 0) return FN_FUNC_FAILS;
-    const target = smallOf(I32[sb + ffp] as unknown as Value);
-    if (target !== FAIL_UP) {
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
-      fnSp = ffp;
-      return target;
-    }
-    const g = I32[w(f, FrameF.gfp)];
-    if (g < 0) {
-      // No generator left under this fail-up frame: drop it and fail outwards.
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
-      continue;
-    }
-    const resumePc = smallOf(I32[sb + g] as unknown as Value);
-    const callee = I32[sb + g + 2];
-    const prevGfp = smallOf(I32[sb + g + 1] as unknown as Value);
-    if (callee === (EYIELD_TAG as unknown as number)) {
-      I32[w(f, FrameF.gfp)] = prevGfp;
-      fnSp = g;
-      return resumePc;
-    }
-    if (callee === 0) {
-      I32[w(f, FrameF.gfp)] = prevGfp;
-      continue;
-    }
-    if (typeId(callee) === T.GenState) {
-      const v = genNext(callee as unknown as Value);
-      if (v === NONE) {
-        I32[w(f, FrameF.gfp)] = prevGfp;
-        continue;
-      }
-      const sp = copySegment(sb, g);
-      I32[sb + sp] = v as unknown as number;
-      fnSp = sp + 1;
-      return resumePc;
-    }
-    // A suspended Converge generator: resume it; its YIELD/RETURN comes back here.
-    fnSp = g + GEN_MARKER_SLOTS;
-    fnResume = callee;
-    return FN_RESUME_FRAME;
-  }
-}
-
-// -- Calls from TypeScript ------------------------------------------------------
-
-/**
- * Calls any callable with `args` from TypeScript (re-entering the interpreter for
- * Converge functions). Returns the result, or NONE if the call failed.
- */
-export function callValue(fn: Value, args: readonly Value[], builtinIndex = 0): Value {
-  let pre: readonly Value[] = args;
-  if (!isSmall(fn) && typeId(fn) === T.Partial) {
-    const stored = getV(fn, PartialF.args);
-    const n = getI(stored, VArrayF.len);
-    const all: Value[] = [];
-    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
-  }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
-  const code = getI(fn, FuncF.code);
-  if (code < 0) return callBuiltin(-1 - code, pre.slice());
-  const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST | ((builtinIndex || curBuiltin) << 4));
-  return run(f);
-}
-
-/** Calls method `name` of `o` from TypeScript. */
-export function callMethod(o: Value, name: number, args: readonly Value[]): Value {
-  return callValue(getSlot(o, name), args);
-}
-
-function callBuiltin(idx: number, args: Value[]): Value {
-  const def = builtins[idx];
-  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
-  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
-  const saved = curBuiltin;
-  curBuiltin = idx + 1;
-  const r = def.fn(args);
-  curBuiltin = saved;
-  if (def.gen !== undefined && r !== NONE) return genNext(r);
-  return r;
 }
 
 // -- The dispatch loop ------------------------------------------------------------
 
 /** Runs from frame `entry` until it returns; the result, or NONE if it failed. */
 export function run(entry: number): Value {
-  const savedCur = curFrame;
-  const savedBuiltin = curBuiltin;
-  curBuiltin = 0;
+  const savedCur = vs.curFrame;
+  const savedBuiltin = vs.curBuiltin;
+  const shadowAtEntry = shadowMark();
+  vs.curBuiltin = 0;
   let f = entry;
   try {
     for (;;) {
@@ -211,7 +69,7 @@ export function run(entry: number): Value {
       const sb = (f + FrameF.SIZE) >> 2;
       const vars = getV(f, FrameF.vars) as unknown as number;
       const vb = (vars + VarsF.SIZE) >> 2;
-      curFrame = f;
+      vs.curFrame = f;
       let next = 0; // frame to switch to, when a case sets it
       try {
         dispatch: for (;;) {
@@ -302,13 +160,13 @@ export function run(entry: number): Value {
               const r = failNow(f, sb);
               if (r >= 0) {
                 pc = r;
-                sp = fnSp;
+                sp = failOut.sp;
                 break;
               }
               if (r === FN_RESUME_FRAME) {
-                I32[w(f, FrameF.sp)] = fnSp;
+                I32[w(f, FrameF.sp)] = failOut.sp;
                 I32[w(f, FrameF.pc)] = pc;
-                next = fnResume;
+                next = failOut.resume;
                 I32[w(next, FrameF.parent)] = f;
                 break dispatch;
               }
@@ -397,9 +255,9 @@ export function run(entry: number): Value {
                 const def = builtins[idx];
                 if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
                 if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
-                curBuiltin = idx + 1;
+                vs.curBuiltin = idx + 1;
                 let r = def.fn(args);
-                curBuiltin = 0;
+                vs.curBuiltin = 0;
                 if (def.gen !== undefined && r !== NONE) {
                   const state = r;
                   r = genNext(state);
@@ -417,13 +275,13 @@ export function run(entry: number): Value {
                   const fr = failNow(f, sb);
                   if (fr >= 0) {
                     pc = fr;
-                    sp = fnSp;
+                    sp = failOut.sp;
                     break;
                   }
                   I32[w(f, FrameF.sp)] = base;
                   if (fr === FN_RESUME_FRAME) {
-                    I32[w(f, FrameF.sp)] = fnSp;
-                    next = fnResume;
+                    I32[w(f, FrameF.sp)] = failOut.sp;
+                    next = failOut.resume;
                     I32[w(next, FrameF.parent)] = f;
                     break dispatch;
                   }
@@ -745,9 +603,9 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               // The fast paths stand for List.get / Dict.get: name them in backtraces.
-              curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listGet, special.dictGet);
+              vs.curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listGet, special.dictGet);
               const r = rt.getItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value);
-              curBuiltin = 0;
+              vs.curBuiltin = 0;
               if (r === NONE) {
                 sp -= 2;
                 pc = -1;
@@ -762,9 +620,9 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               const v = I32[sb + sp - 3] as unknown as Value;
-              curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listSet, special.dictSet);
+              vs.curBuiltin = itemBuiltin(I32[sb + sp - 2], special.listSet, special.dictSet);
               const r = rt.setItem(I32[sb + sp - 2] as unknown as Value, I32[sb + sp - 1] as unknown as Value, v);
-              curBuiltin = 0;
+              vs.curBuiltin = 0;
               if (r === NONE) {
                 sp -= 3;
                 pc = -1;
@@ -805,12 +663,12 @@ export function run(entry: number): Value {
             const r = failNow(f, sb);
             if (r >= 0) {
               pc = r;
-              sp = fnSp;
+              sp = failOut.sp;
               continue;
             }
             if (r === FN_RESUME_FRAME) {
-              I32[w(f, FrameF.sp)] = fnSp;
-              next = fnResume;
+              I32[w(f, FrameF.sp)] = failOut.sp;
+              next = failOut.resume;
               I32[w(next, FrameF.parent)] = f;
               break dispatch;
             }
@@ -824,21 +682,21 @@ export function run(entry: number): Value {
         I32[w(f, FrameF.pc)] = pc;
         I32[w(f, FrameF.sp)] = sp;
         const exc = asConvergeException(e);
-        recordChain(exc, f, curBuiltin);
-        curBuiltin = 0;
+        // Builtins between the raise and here are gone: so are their shadow-stack roots.
+        shadowPopTo(shadowAtEntry);
+        recordChain(exc, f, vs.curBuiltin);
+        vs.curBuiltin = 0;
         f = unwind(f, exc, entry);
       }
     }
   } finally {
-    curFrame = savedCur;
-    curBuiltin = savedBuiltin;
+    vs.curFrame = savedCur;
+    vs.curBuiltin = savedBuiltin;
   }
 }
 
 const NO_ARGS: Value[] = [];
 
-/** Builtins the interpreter treats specially (set by vm.ts after boot). */
-export const special = { classNew: -1, objectInit: -1, listGet: 0, dictGet: 0, listSet: 0, dictSet: 0 };
 
 /** The builtin (index + 1) an indexing fast path stands for, for backtraces. */
 function itemBuiltin(c: number, forList: number, forDict: number): number {
@@ -877,63 +735,6 @@ function newInstance(args: Value[], caller: number): number {
   return fr;
 }
 
-/** Set when run() returns because a HOST_GEN frame yielded (rather than returned). */
-let hostYielded = false;
-
-/**
- * Calls `fn(args)` as a generator from TypeScript, passing each value it produces to
- * `each` (spec: what a for loop would see). Builtin generators run natively.
- */
-export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value) => void): void {
-  let pre: readonly Value[] = args;
-  if (!isSmall(fn) && typeId(fn) === T.Partial) {
-    const stored = getV(fn, PartialF.args);
-    const n = getI(stored, VArrayF.len);
-    const all: Value[] = [];
-    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
-  }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
-  const codeId = getI(fn, FuncF.code);
-  const mark = shadowMark();
-  try {
-    if (codeId < 0) {
-      const idx = -1 - codeId;
-      const def = builtins[idx];
-      const r = callBuiltinRaw(idx, pre.slice());
-      if (r === NONE) return;
-      if (def.gen === undefined) return each(r);
-      const p = shadowPush(r);
-      for (let v = genNext(r); v !== NONE; v = genNext(shadowGetV(p))) each(v);
-      return;
-    }
-    const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST_GEN | (curBuiltin << 4));
-    shadowPush(f as unknown as Value);
-    for (;;) {
-      const v = run(f);
-      const yielded = hostYielded;
-      if (v !== NONE) each(v);
-      if (!yielded) return;
-    }
-  } finally {
-    shadowPopTo(mark);
-  }
-}
-
-function callBuiltinRaw(idx: number, args: Value[]): Value {
-  const def = builtins[idx];
-  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
-  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
-  const saved = curBuiltin;
-  curBuiltin = idx + 1;
-  try {
-    return def.fn(args);
-  } finally {
-    curBuiltin = saved;
-  }
-}
-
 function segStartAt(f: number, _base: number): number {
   return segStart(f);
 }
@@ -958,191 +759,3 @@ function ops_mkFunc(codeId: number, closure: Value, module: Value): Value {
   return rt.mkFunc(codeId, closure, module);
 }
 
-/**
- * Leaves frame `f` with result `v` (NONE = failure) and prepares its caller. Returns the
- * frame to continue in, or 0 when `f` was called from TypeScript (run() then returns).
- */
-function returnFromFrame(f: number, v: Value): number {
-  const mode = I32[w(f, FrameF.mode)] & 15;
-  const parent = I32[w(f, FrameF.parent)];
-  if (mode === Mode.HOST || mode === Mode.HOST_GEN) {
-    hostYielded = false;
-    return 0;
-  }
-  const psb = (parent + FrameF.SIZE) >> 2;
-  let psp = I32[w(parent, FrameF.sp)];
-  const ppc = I32[w(parent, FrameF.pc)];
-  const pcode = codes[I32[w(parent, FrameF.code)]];
-  if (mode === Mode.IMPORT) {
-    setI(getV(f, FrameF.module), ModuleF.state, 2);
-    I32[psb + psp++] = getV(f, FrameF.module) as unknown as number;
-    I32[w(parent, FrameF.sp)] = psp;
-    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
-    return parent;
-  }
-  if (mode === Mode.RETRY) {
-    setI(getV(f, FrameF.module), ModuleF.state, 2);
-    return parent;
-  }
-  if (mode === Mode.NEW) {
-    if (v === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
-    I32[psb + psp++] = I32[w(f, FrameF.result)];
-    I32[w(parent, FrameF.sp)] = psp;
-    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
-    return parent;
-  }
-  if (mode === Mode.GEN) {
-    const g = I32[w(parent, FrameF.gfp)];
-    if (v === NONE) {
-      // The generator is exhausted without a value: drop its marker, fail in the caller.
-      I32[w(parent, FrameF.gfp)] = smallOf(I32[psb + g + 1] as unknown as Value);
-      I32[w(parent, FrameF.sp)] = g;
-      return failInCaller(parent);
-    }
-    // A returned value is the generator's last one: keep the marker, marked exhausted.
-    I32[psb + g + 2] = 0;
-    let sp = copySegment(psb, g);
-    I32[psb + sp++] = v as unknown as number;
-    I32[w(parent, FrameF.sp)] = sp;
-    I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
-    return parent;
-  }
-  // NORMAL: the caller's stack pointer was set below the callee and arguments.
-  if (v === NONE) return failInCaller(parent);
-  I32[psb + psp++] = v as unknown as number;
-  I32[w(parent, FrameF.sp)] = psp;
-  I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
-  return parent;
-}
-
-/** The caller of a frame that failed now fails itself. Returns the frame to continue in. */
-function failInCaller(parent: number): number {
-  const psb = (parent + FrameF.SIZE) >> 2;
-  const r = failNow(parent, psb);
-  if (r >= 0) {
-    I32[w(parent, FrameF.pc)] = r;
-    I32[w(parent, FrameF.sp)] = fnSp;
-    return parent;
-  }
-  if (r === FN_RESUME_FRAME) {
-    I32[w(parent, FrameF.sp)] = fnSp;
-    I32[w(fnResume, FrameF.parent)] = parent;
-    return fnResume;
-  }
-  return returnFromFrame(parent, NONE);
-}
-
-/** YIELD: in generator mode the caller gets the value and f stays suspended. */
-function yieldFromFrame(f: number, v: Value): number {
-  const mode = I32[w(f, FrameF.mode)] & 15;
-  if (mode === Mode.HOST_GEN) {
-    hostYielded = true;
-    return 0;
-  }
-  if (mode !== Mode.GEN) return returnFromFrame(f, v);
-  const parent = I32[w(f, FrameF.parent)];
-  const psb = (parent + FrameF.SIZE) >> 2;
-  const g = I32[w(parent, FrameF.gfp)];
-  let sp = copySegment(psb, g);
-  I32[psb + sp++] = v as unknown as number;
-  I32[w(parent, FrameF.sp)] = sp;
-  I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
-  return parent;
-}
-
-/**
- * Unwinds from frame `f` to the innermost exception frame, returning the frame whose
- * handler runs next. Rethrows when the exception leaves `entry` (to the TypeScript caller).
- */
-function unwind(f: number, exc: Value, entry: number): number {
-  for (;;) {
-    const xfp = I32[w(f, FrameF.xfp)];
-    if (xfp >= 0) {
-      const sb = (f + FrameF.SIZE) >> 2;
-      const handler = smallOf(I32[sb + xfp] as unknown as Value);
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + xfp + 2] as unknown as Value);
-      I32[w(f, FrameF.xfp)] = smallOf(I32[sb + xfp + 3] as unknown as Value);
-      I32[sb + xfp] = exc as unknown as number;
-      I32[w(f, FrameF.sp)] = xfp + 1;
-      I32[w(f, FrameF.pc)] = handler;
-      return f;
-    }
-    if (f === entry || isHostMode(I32[w(f, FrameF.mode)])) throw new ConvergeThrow(exc);
-    const mode = I32[w(f, FrameF.mode)] & 15;
-    if (mode === Mode.IMPORT || mode === Mode.RETRY) setI(getV(f, FrameF.module), ModuleF.state, 2);
-    f = I32[w(f, FrameF.parent)];
-  }
-}
-
-/** Turns host-level errors that a program can cause into Converge exceptions. */
-function asConvergeException(e: unknown): Value {
-  if (e instanceof ConvergeThrow) return e.exc;
-  if (e instanceof RangeError && /call stack/.test(e.message)) {
-    return mkException(EXC.VM_Exception, 'Maximum recursion depth exceeded (in a builtin calling back into Converge).');
-  }
-  throw e;
-}
-
-export { sym, symName, setOwnSlot, allocVArray, mapLookup, listLen, ListF, GenStateF, findSlot, bindIfBound, setField };
-
-import { hooks } from '../builtins/kernel.js';
-import { setPumpGenerator } from '../builtins/types-data.js';
-hooks.call = (fn, args) => callValue(fn, args);
-setPumpGenerator(pumpGenerator);
-
-// -- Calls as builtin generators -------------------------------------------------
-// Func.apply and Partial_Application.apply are generators over whatever their callee
-// produces (stdlib.md §1.4). A GenState of this kind wraps the call: a Converge callee as
-// a suspended HOST_GEN frame (a), a builtin generator's own state (b), or a plain
-// builtin's single result (c, with i = 1 until it has been produced).
-
-import { defGen, newGen } from '../builtins/gen.js';
-import { GenStateF as GS } from '../rts/layout.js';
-
-export const GEN_CALL = defGen((g) => {
-  const fr = getV(g, GS.a);
-  if (fr !== NONE) {
-    const f = fr as unknown as number;
-    I32[w(f, FrameF.parent)] = curFrame;
-    const v = run(f);
-    if (!hostYielded) setV(g, GS.a, NONE);
-    return v;
-  }
-  const inner = getV(g, GS.b);
-  if (inner !== NONE) return genNext(inner);
-  if (getI(g, GS.i) === 1) {
-    setI(g, GS.i, 0);
-    return getV(g, GS.c);
-  }
-  return NONE;
-});
-
-/** Starts `fn(args)` as a generator (see GEN_CALL); NONE if it fails before producing anything. */
-export function startCall(fn: Value, args: readonly Value[]): Value {
-  let pre: readonly Value[] = args;
-  if (!isSmall(fn) && typeId(fn) === T.Partial) {
-    const stored = getV(fn, PartialF.args);
-    const n = getI(stored, VArrayF.len);
-    const all: Value[] = [];
-    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
-  }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
-  const codeId = getI(fn, FuncF.code);
-  if (codeId < 0) {
-    const idx = -1 - codeId;
-    const r = callBuiltinRaw(idx, pre.slice());
-    if (r === NONE) return NONE;
-    if (builtins[idx].gen !== undefined) return newGen(GEN_CALL, NONE, 0, 0, r);
-    const g = newGen(GEN_CALL, NONE, 1);
-    setV(g, GS.c, r);
-    return g;
-  }
-  const f = frameForCall(fn, pre, 0, 0, curFrame, Mode.HOST_GEN | (curBuiltin << 4));
-  return newGen(GEN_CALL, f as unknown as Value);
-}
-
-hooks.startCall = startCall;
-hooks.genCall = GEN_CALL;

@@ -1,0 +1,168 @@
+// Calls from TypeScript into Converge code (the re-entrant path builtins use): a plain
+// call, pumping a generator call, and calls wrapped as builtin generators (for apply).
+
+import { I32 } from '../rts/heap.js';
+import { T, FrameF, FuncF, PartialF, VArrayF } from '../rts/layout.js';
+import { getV, getI, setI, setV, typeId, getItem } from '../rts/ll.js';
+import { NONE, isSmall, type Value } from '../rts/value.js';
+import { shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
+import { builtins, className, getSlot, raise, hooks } from '../builtins/kernel.js';
+import { genNext } from '../builtins/gen.js';
+import { setPumpGenerator } from '../builtins/types-data.js';
+import { Mode, frameForCall } from './frames.js';
+import { vs } from './state.js';
+import { w } from './markers.js';
+import { run } from './interp.js';
+
+// -- Calls from TypeScript ------------------------------------------------------
+
+/**
+ * Calls any callable with `args` from TypeScript (re-entering the interpreter for
+ * Converge functions). Returns the result, or NONE if the call failed.
+ */
+export function callValue(fn: Value, args: readonly Value[], builtinIndex = 0): Value {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const code = getI(fn, FuncF.code);
+  if (code < 0) return callBuiltin(-1 - code, pre.slice());
+  const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST | ((builtinIndex || vs.curBuiltin) << 4));
+  return run(f);
+}
+
+/** Calls method `name` of `o` from TypeScript. */
+export function callMethod(o: Value, name: number, args: readonly Value[]): Value {
+  return callValue(getSlot(o, name), args);
+}
+
+export function callBuiltin(idx: number, args: Value[]): Value {
+  const def = builtins[idx];
+  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
+  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+  const saved = vs.curBuiltin;
+  vs.curBuiltin = idx + 1;
+  const r = def.fn(args);
+  vs.curBuiltin = saved;
+  if (def.gen !== undefined && r !== NONE) return genNext(r);
+  return r;
+}
+
+
+/**
+ * Calls `fn(args)` as a generator from TypeScript, passing each value it produces to
+ * `each` (spec: what a for loop would see). Builtin generators run natively.
+ */
+export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value) => void): void {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const codeId = getI(fn, FuncF.code);
+  const mark = shadowMark();
+  try {
+    if (codeId < 0) {
+      const idx = -1 - codeId;
+      const def = builtins[idx];
+      const r = callBuiltinRaw(idx, pre.slice());
+      if (r === NONE) return;
+      if (def.gen === undefined) return each(r);
+      const p = shadowPush(r);
+      for (let v = genNext(r); v !== NONE; v = genNext(shadowGetV(p))) each(v);
+      return;
+    }
+    const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST_GEN | (vs.curBuiltin << 4));
+    shadowPush(f as unknown as Value);
+    for (;;) {
+      const v = run(f);
+      const yielded = vs.hostYielded;
+      if (v !== NONE) each(v);
+      if (!yielded) return;
+    }
+  } finally {
+    shadowPopTo(mark);
+  }
+}
+
+function callBuiltinRaw(idx: number, args: Value[]): Value {
+  const def = builtins[idx];
+  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
+  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+  const saved = vs.curBuiltin;
+  vs.curBuiltin = idx + 1;
+  try {
+    return def.fn(args);
+  } finally {
+    vs.curBuiltin = saved;
+  }
+}
+
+// -- Calls as builtin generators -------------------------------------------------
+// Func.apply and Partial_Application.apply are generators over whatever their callee
+// produces (stdlib.md §1.4). A GenState of this kind wraps the call: a Converge callee as
+// a suspended HOST_GEN frame (a), a builtin generator's own state (b), or a plain
+// builtin's single result (c, with i = 1 until it has been produced).
+
+import { defGen, newGen } from '../builtins/gen.js';
+import { GenStateF as GS } from '../rts/layout.js';
+
+export const GEN_CALL = defGen((g) => {
+  const fr = getV(g, GS.a);
+  if (fr !== NONE) {
+    const f = fr as unknown as number;
+    I32[w(f, FrameF.parent)] = vs.curFrame;
+    const v = run(f);
+    if (!vs.hostYielded) setV(g, GS.a, NONE);
+    return v;
+  }
+  const inner = getV(g, GS.b);
+  if (inner !== NONE) return genNext(inner);
+  if (getI(g, GS.i) === 1) {
+    setI(g, GS.i, 0);
+    return getV(g, GS.c);
+  }
+  return NONE;
+});
+
+/** Starts `fn(args)` as a generator (see GEN_CALL); NONE if it fails before producing anything. */
+export function startCall(fn: Value, args: readonly Value[]): Value {
+  let pre: readonly Value[] = args;
+  if (!isSmall(fn) && typeId(fn) === T.Partial) {
+    const stored = getV(fn, PartialF.args);
+    const n = getI(stored, VArrayF.len);
+    const all: Value[] = [];
+    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
+    pre = all.concat(args);
+    fn = getV(fn, PartialF.func);
+  }
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const codeId = getI(fn, FuncF.code);
+  if (codeId < 0) {
+    const idx = -1 - codeId;
+    const r = callBuiltinRaw(idx, pre.slice());
+    if (r === NONE) return NONE;
+    if (builtins[idx].gen !== undefined) return newGen(GEN_CALL, NONE, 0, 0, r);
+    const g = newGen(GEN_CALL, NONE, 1);
+    setV(g, GS.c, r);
+    return g;
+  }
+  const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST_GEN | (vs.curBuiltin << 4));
+  return newGen(GEN_CALL, f as unknown as Value);
+}
+
+hooks.call = (fn, args) => callValue(fn, args);
+hooks.startCall = startCall;
+hooks.genCall = GEN_CALL;
+setPumpGenerator(pumpGenerator);
