@@ -543,6 +543,12 @@ export class CodeGen {
         if (e.value === null) {
           fg.emit(s, Op.BUILTIN, Builtin.null);
           fg.emit(s, Op.RETURN);
+        } else if (!canFail(e.value)) {
+          const saved = fg.genMode;
+          fg.genMode = false;
+          this.expr(e.value);
+          fg.emit(s, Op.RETURN);
+          fg.genMode = saved;
         } else {
           const failed = this.label();
           const saved = fg.genMode;

@@ -3,7 +3,7 @@
 // exception frames) live on that stack as small integers; ffp/gfp/xfp index the
 // innermost of each kind (-1 = none).
 
-import { alloc } from '../rts/alloc.js';
+import { alloc, allocPartlyZeroed } from '../rts/alloc.js';
 import { I32 } from '../rts/heap.js';
 import { T, FrameF, VarsF, FuncF, ModuleF } from '../rts/layout.js';
 import { getV, getI, setI, setV, setItem, val } from '../rts/ll.js';
@@ -45,11 +45,21 @@ export function allocVars(n: number, parent: Value): Value {
   return v;
 }
 
-/** Allocates a frame for `code` whose caller is `parent` (0 for none). */
-export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number): number {
+/** The heap word index of frame `f`'s operand stack (after its inline locals). */
+export function stackBase(f: number): number {
+  return ((f + FrameF.SIZE) >> 2) + I32[(f + FrameF.nlocals) >> 2];
+}
+
+/**
+ * Allocates a frame for `code` whose caller is `parent` (0 for none), with `nlocals`
+ * inline variables (zeroed: unassigned) before its operand stack (not zeroed: the stack
+ * is written before it is read, and traced only up to sp).
+ */
+export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number, nlocals = 0): number {
   const size = Math.max(1, code.def.maxStack);
-  const f = alloc(T.Frame, FrameF.SIZE + 4 * size);
+  const f = allocPartlyZeroed(T.Frame, FrameF.SIZE + 4 * (nlocals + size), FrameF.SIZE + 4 * nlocals);
   const w = f >> 2;
+  I32[w + (FrameF.nlocals >> 2)] = nlocals;
   I32[w + (FrameF.parent >> 2)] = parent;
   setV(f, FrameF.func, func);
   setV(f, FrameF.vars, vars);
@@ -76,11 +86,20 @@ export function frameForCall(func: Value, pre: readonly Value[], src: number, n:
 /** As frameForCall, for a function whose code is already known. */
 export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[], src: number, n: number, parent: number, mode: number): number {
   const def = code.def;
-  const vars = allocVars(def.nVars, getV(func, FuncF.closure));
   const total = pre.length + n;
   const np = def.nParams;
   if (total > np && !def.varargs) raise('Parameters_Exception', `Too many parameters (${total} passed, but a maximum of ${np} allowed).`);
-  const vb = (VarsF.SIZE >> 2) + (vars as unknown as number >> 2);
+  let f = 0;
+  let vb: number;
+  if (code.inlineVars) {
+    // Frame.vars then holds the closure: the environment LOAD_OUTER starts from.
+    f = allocFrame(code, func, getV(func, FuncF.closure), getV(func, FuncF.container), parent, mode, def.nVars);
+    vb = (f + FrameF.SIZE) >> 2;
+  } else {
+    const vars = allocVars(def.nVars, getV(func, FuncF.closure));
+    vb = (VarsF.SIZE >> 2) + ((vars as unknown as number) >> 2);
+    f = allocFrame(code, func, vars, getV(func, FuncF.container), parent, mode);
+  }
   let i = 0;
   for (; i < pre.length && i < np; i++) I32[vb + i] = pre[i] as unknown as number;
   for (let k = 0; i < np && k < n; i++, k++) I32[vb + i] = I32[src + k];
@@ -92,10 +111,9 @@ export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[
   if (def.varargs) {
     const rest = allocList(K.List, Math.max(0, total - np));
     for (let j = np; j < total; j++) listPush(rest, j < pre.length ? pre[j] : (I32[src + j - pre.length] as unknown as Value));
-    setItem(vars, VarsF.SIZE, np, rest);
+    I32[vb + np] = rest as unknown as number;
   }
-  const module = getV(func, FuncF.container);
-  return allocFrame(code, func, vars, module, parent, mode);
+  return f;
 }
 
 /** The module's init frame (its variables are the module's top-level variables). */

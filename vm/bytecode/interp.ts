@@ -66,9 +66,12 @@ export function run(entry: number): Value {
       const nameSyms = unit.nameSyms;
       let pc = I32[w(f, FrameF.pc)];
       let sp = I32[w(f, FrameF.sp)];
-      const sb = (f + FrameF.SIZE) >> 2;
+      // Locals are inline in the frame before the stack (Frame.vars is then the closure),
+      // or in a Vars object that closures share (whose parent is the closure).
+      const sb = ((f + FrameF.SIZE) >> 2) + I32[w(f, FrameF.nlocals)];
       const vars = getV(f, FrameF.vars) as unknown as number;
-      const vb = (vars + VarsF.SIZE) >> 2;
+      const vb = code.inlineVars ? (f + FrameF.SIZE) >> 2 : (vars + VarsF.SIZE) >> 2;
+      const outer = code.inlineVars ? vars : I32[w(vars, VarsF.parent)];
       vs.curFrame = f;
       let next = 0; // frame to switch to, when a case sets it
       try {
@@ -102,8 +105,8 @@ export function run(entry: number): Value {
               pc += 2;
               break;
             case Op.LOAD_OUTER: {
-              let env = vars;
-              for (let d = ops[pc + 1]; d > 0; d--) env = I32[w(env, VarsF.parent)];
+              let env = outer;
+              for (let d = ops[pc + 1]; d > 1; d--) env = I32[w(env, VarsF.parent)];
               const v = I32[((env + VarsF.SIZE) >> 2) + ops[pc + 2]];
               if (v === 0) raise('Unassigned_Var_Exception', '');
               I32[sb + sp++] = v;
@@ -111,8 +114,8 @@ export function run(entry: number): Value {
               break;
             }
             case Op.STORE_OUTER: {
-              let env = vars;
-              for (let d = ops[pc + 1]; d > 0; d--) env = I32[w(env, VarsF.parent)];
+              let env = outer;
+              for (let d = ops[pc + 1]; d > 1; d--) env = I32[w(env, VarsF.parent)];
               I32[((env + VarsF.SIZE) >> 2) + ops[pc + 2]] = I32[sb + sp - 1];
               pc += 3;
               break;

@@ -31,6 +31,12 @@ export interface LoadedCode {
   readonly unit: LoadedUnit;
   readonly codeIndex: number;
   /**
+   * The function's variables live in its frame (Frame.nlocals of them, before the
+   * operand stack) rather than in a separate Vars object: true when no nested function
+   * can capture them (the code has no FUNC_DEFN) and it is not module initialisation code.
+   */
+  readonly inlineVars: boolean;
+  /**
    * Inline caches, three words per instruction (at 3 * pc): for slot lookups and method
    * calls [map, class version, field] or [map, 0, slot index]; for slot stores [old map,
    * new map, slot index]. Every word is 0, a tagged small int or a pointer, and the

@@ -14,6 +14,7 @@ import { setModulePseudo } from '../builtins/operators.js';
 import { codes, units, type LoadedUnit } from './loaded.js';
 import { allocVars, frameForInit, Mode } from './frames.js';
 import type { UnitDef } from './unit.js';
+import { Op, instrWords } from './opcodes.js';
 
 /** Module objects by module id. */
 export const moduleTable = new Map<string, Value>();
@@ -62,11 +63,17 @@ export function loadUnit(def: UnitDef): LoadedUnit {
   };
   def.codes.forEach((c, i) => {
     unit.codeIds.push(codes.length);
-    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, ic: new Int32Array(c.ops.length * 3) });
+    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, inlineVars: i !== 0 && !definesFunctions(c.ops), ic: new Int32Array(c.ops.length * 3) });
   });
   units.push(unit);
   moduleTable.set(def.modId, module);
   return unit;
+}
+
+/** Does this (verified) code create closures? */
+function definesFunctions(ops: Int32Array): boolean {
+  for (let pc = 0; pc < ops.length; pc += instrWords(ops[pc])) if (ops[pc] === Op.FUNC_DEFN) return true;
+  return false;
 }
 
 /** Resolves every unit's imports to module objects (NONE if absent: Import_Exception when run). */

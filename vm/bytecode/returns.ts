@@ -8,7 +8,7 @@ import { NONE, smallOf, type Value } from '../rts/value.js';
 import { EXC, ConvergeThrow, raise, mkException } from '../builtins/kernel.js';
 import { instrWords } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, isHostMode } from './frames.js';
+import { Mode, isHostMode, stackBase } from './frames.js';
 import { vs } from './state.js';
 import { w, copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 
@@ -23,7 +23,7 @@ export function returnFromFrame(f: number, v: Value): number {
     vs.hostYielded = false;
     return 0;
   }
-  const psb = (parent + FrameF.SIZE) >> 2;
+  const psb = stackBase(parent);
   let psp = I32[w(parent, FrameF.sp)];
   const ppc = I32[w(parent, FrameF.pc)];
   const pcode = codes[I32[w(parent, FrameF.code)]];
@@ -71,7 +71,7 @@ export function returnFromFrame(f: number, v: Value): number {
 
 /** The caller of a frame that failed now fails itself. Returns the frame to continue in. */
 function failInCaller(parent: number): number {
-  const psb = (parent + FrameF.SIZE) >> 2;
+  const psb = stackBase(parent);
   const r = failNow(parent, psb);
   if (r >= 0) {
     I32[w(parent, FrameF.pc)] = r;
@@ -95,7 +95,7 @@ export function yieldFromFrame(f: number, v: Value): number {
   }
   if (mode !== Mode.GEN) return returnFromFrame(f, v);
   const parent = I32[w(f, FrameF.parent)];
-  const psb = (parent + FrameF.SIZE) >> 2;
+  const psb = stackBase(parent);
   const g = I32[w(parent, FrameF.gfp)];
   let sp = copySegment(psb, g);
   I32[psb + sp++] = v as unknown as number;
@@ -112,7 +112,7 @@ export function unwind(f: number, exc: Value, entry: number): number {
   for (;;) {
     const xfp = I32[w(f, FrameF.xfp)];
     if (xfp >= 0) {
-      const sb = (f + FrameF.SIZE) >> 2;
+      const sb = stackBase(f);
       const handler = smallOf(I32[sb + xfp] as unknown as Value);
       I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
       I32[w(f, FrameF.gfp)] = smallOf(I32[sb + xfp + 2] as unknown as Value);

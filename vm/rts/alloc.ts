@@ -87,6 +87,28 @@ function refill(bytes: number): void {
   state.top = state.limit;
 }
 
+/**
+ * Allocates `bytes` (rounded up to 8) of type `type`, header written, zeroing only the
+ * first `zeroBytes` bytes: for objects whose tail is written before it is ever read (a
+ * frame's operand stack, which the collector traces only up to its stack pointer).
+ */
+export function allocPartlyZeroed(type: T, bytes: number, zeroBytes: number): number {
+  bytes = (bytes + 7) & ~7;
+  let p = state.cur;
+  if (p + bytes > state.limit) {
+    refill(bytes);
+    p = state.cur;
+  }
+  state.cur = p + bytes;
+  const w = p >> 2;
+  I32[w] = headerOf(type, bytes);
+  const end = w + (zeroBytes >> 2);
+  for (let i = w + 1; i < end; i++) I32[i] = 0;
+  state.allocated += bytes;
+  if (state.allocated > state.threshold) state.gcWanted = true;
+  return p;
+}
+
 /** Allocates `bytes` (rounded up to 8) of type `type`, zeroed, header written. */
 export function alloc(type: T, bytes: number): number {
   bytes = (bytes + 7) & ~7;

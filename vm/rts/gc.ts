@@ -86,7 +86,7 @@ function scan(p: number): void {
   if (TAIL_TRACED[type] === 0) return;
   const start = w + (FIXED_SIZE[type] >> 2);
   let end: number;
-  if (type === T.Frame) end = start + I32[(p + FrameF.sp) >> 2];
+  if (type === T.Frame) end = start + I32[(p + FrameF.nlocals) >> 2] + I32[(p + FrameF.sp) >> 2];
   else if (type === T.VArray) end = start + I32[(p + VArrayF.len) >> 2];
   else end = w + ((h >>> 8) << 1);
   for (let i = start; i < end; i++) push(I32[i]);

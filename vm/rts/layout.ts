@@ -197,7 +197,8 @@ export const enum FrameF {
   mode = 44, // i32
   code = 48, // i32
   depth = 52, // i32
-  SIZE = 56,
+  nlocals = 56, // i32
+  SIZE = 60,
 }
 
 /** the state of a suspended builtin generator. */
@@ -226,6 +227,6 @@ export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2
 /** 1 where the tail holds values the GC must trace, by type id. */
 export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0];
 /** Byte size of the fixed part of each type (where its tail starts), by type id. */
-export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 56, 32, 20];
+export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 60, 32, 20];
 /** Names of the types, by type id (for debugging output). */
 export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle"];

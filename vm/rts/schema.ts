@@ -96,6 +96,7 @@ export const STRUCTS = {
       ['mode', 'i32'],
       ['code', 'i32'],
       ['depth', 'i32'],
+      ['nlocals', 'i32'],
     ],
     tail: 'values',
   },
