@@ -57,13 +57,19 @@ export function stackBase(f: number): number {
  */
 export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number, nlocals = 0): number {
   const size = Math.max(1, code.def.maxStack);
-  const f = allocPartlyZeroed(T.Frame, FrameF.SIZE + 4 * (nlocals + size), FrameF.SIZE + 4 * nlocals);
+  // Every header field is written here, so only the locals need zeroing.
+  const f = allocPartlyZeroed(T.Frame, FrameF.SIZE + 4 * (nlocals + size), 0);
   const w = f >> 2;
+  const lb = w + (FrameF.SIZE >> 2);
+  for (let i = 0; i < nlocals; i++) I32[lb + i] = 0;
   I32[w + (FrameF.nlocals >> 2)] = nlocals;
   I32[w + (FrameF.parent >> 2)] = parent;
-  setV(f, FrameF.func, func);
-  setV(f, FrameF.vars, vars);
-  setV(f, FrameF.module, module);
+  I32[w + (FrameF.func >> 2)] = func as unknown as number;
+  I32[w + (FrameF.vars >> 2)] = vars as unknown as number;
+  I32[w + (FrameF.module >> 2)] = module as unknown as number;
+  I32[w + (FrameF.result >> 2)] = 0;
+  I32[w + (FrameF.pc >> 2)] = 0;
+  I32[w + (FrameF.sp >> 2)] = 0;
   I32[w + (FrameF.ffp >> 2)] = -1;
   I32[w + (FrameF.gfp >> 2)] = -1;
   I32[w + (FrameF.xfp >> 2)] = -1;

@@ -168,8 +168,10 @@ export function opByName(name: string): number {
 }
 
 /** Number of words of the instruction with opcode `op`. */
+const INSTR_WORDS = Int8Array.from(OPS, (o) => 1 + o.operands.length);
+
 export function instrWords(op: number): number {
-  return 1 + OPS[op].operands.length;
+  return INSTR_WORDS[op];
 }
 
 /** VM builtin objects reachable with BUILTIN k / RAISE_NEW k. */
