@@ -77,6 +77,9 @@ function collectAndWalk(): Set<number> {
 
 const addr = (v: Value): number => v as unknown as number;
 
+/** The i32 fields that bound how much of a value tail the collector traces (gc.ts scan). */
+const TAIL_BOUNDS: Record<string, readonly string[] | undefined> = { Frame: ['nlocals', 'sp'], VArray: ['len'] };
+
 /** Runs `f` with a shadow-stack mark, popping everything it pushed afterwards. */
 function rooted(f: (root: (v: Value) => number) => void): void {
   const m = shadowMark();
@@ -201,17 +204,18 @@ const fieldKinds: GcCase = (t) => {
           setV(p, f.offset, s);
           e.alive.push([s, strToJs(s)]);
         } else if (f.kind === 'i32') {
-          // sp and len bound the traced part of a tail: keep them in range.
-          if ((l.id === T.Frame && f.name === 'sp') || (l.id === T.VArray && f.name === 'len')) continue;
+          // Fields that bound the traced part of a tail are set below.
+          if (TAIL_BOUNDS[l.name]?.includes(f.name)) continue;
           const decoy = str(`${l.name}.${f.name} (i32, not traced)`);
           setI(p, f.offset, addr(decoy));
           e.dead.push(addr(decoy));
         }
       }
       if (l.tail === 'values') {
-        const bounded = l.id === T.Frame || l.id === T.VArray;
-        const lenField = l.id === T.Frame ? FrameF.sp : VArrayF.len;
-        if (bounded) setI(p, lenField, 2);
+        // A Frame traces nlocals + sp tail slots, a VArray len: here 2 of the 3.
+        const bounded = TAIL_BOUNDS[l.name] !== undefined;
+        if (l.id === T.Frame) setI(p, FrameF.nlocals, 1), setI(p, FrameF.sp, 1);
+        if (l.id === T.VArray) setI(p, VArrayF.len, 2);
         for (let i = 0; i < 3; i++) {
           const s = str(`${l.name} tail ${i}`);
           setItem(p, l.size, i, s);
@@ -256,21 +260,22 @@ const stackAndVArrayBounds: GcCase = (t) => {
       setItem(f, FrameF.SIZE, i, fs[i]);
       setItem(a, VArrayF.SIZE, i, as[i]);
     }
-    setI(f, FrameF.sp, 4);
+    setI(f, FrameF.nlocals, 1); // slot 0 is a local, slots 1-3 the operand stack
+    setI(f, FrameF.sp, 3);
     setI(a, VArrayF.len, 3);
     for (let round = 0; round < 10; round++) {
       const live = collectAndWalk();
       for (let i = 0; i < 4; i++) t.is(strToJs(getItem(f, FrameF.SIZE, i)), `frame slot ${i}`);
       for (let i = 0; i < 3; i++) t.is(strToJs(getItem(a, VArrayF.SIZE, i)), `array item ${i}`);
       if (round === 0) {
-        t.deepEqual([4, 5].map((i) => live.has(addr(fs[i]))), [false, false], 'frame slots at and above sp are not roots');
+        t.deepEqual([4, 5].map((i) => live.has(addr(fs[i]))), [false, false], 'frame slots past nlocals + sp are not roots');
         t.deepEqual([3, 4, 5].map((i) => live.has(addr(as[i]))), [false, false, false], 'VArray items at and above len are not roots');
       }
       // Growing sp/len again exposes only what is stored from now on.
       if (round === 0) {
         setItem(f, FrameF.SIZE, 4, NONE);
         setItem(f, FrameF.SIZE, 5, small(3));
-        setI(f, FrameF.sp, 6);
+        setI(f, FrameF.sp, 5);
       }
     }
   });
@@ -580,7 +585,7 @@ export const GC_CASES: readonly (readonly [string, GcCase])[] = [
   ['alloc returns zeroed objects with correct headers, also over freed dirty memory', allocation],
   ['unreachable objects are freed and their space reused', reuse],
   ['every traced field kind of every struct keeps its value alive; i32 fields and byte tails do not', fieldKinds],
-  ['Frame stacks are traced up to sp and VArrays up to len', stackAndVArrayBounds],
+  ['Frames are traced up to their locals plus sp, VArrays up to len', stackAndVArrayBounds],
   ['shadow stack, permanent roots and root scanners keep values alive, and only while they do', roots],
   ['unreachable cycles are freed; reachable cycles and a 100,000-long chain survive', cyclesAndDeepChains],
   ['a random graph of lists, dicts, objects, strings and numbers survives 100 collections (JS mirror)', bigGraph],
