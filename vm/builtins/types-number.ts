@@ -3,7 +3,7 @@
 
 import { GenStateF } from '../rts/layout.js';
 import { getV, getI, setI, setV } from '../rts/ll.js';
-import { NONE, small, type Value } from '../rts/value.js';
+import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { floatOf, intBig, isFloat, isInt, mkFloat, mkIntBig, strFromJs, strToJs } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
 import { K, raise } from './kernel.js';
@@ -162,10 +162,11 @@ export function installNumbers(): void {
     ['<=', 2, 2, (a) => pred(compare(Op.LE, a[0], a[1]))],
     ['>', 2, 2, (a) => pred(compare(Op.GT, a[0], a[1]))],
     ['>=', 2, 2, (a) => pred(compare(Op.GE, a[0], a[1]))],
-    ['and', 2, 2, (a) => mkIntBig(intBig(a[0]) & bigArg(a[1]))],
-    ['or', 2, 2, (a) => mkIntBig(intBig(a[0]) | bigArg(a[1]))],
-    ['xor', 2, 2, (a) => mkIntBig(intBig(a[0]) ^ bigArg(a[1]))],
-    ['inv', 1, 1, (a) => mkIntBig(~intBig(a[0]))],
+    // Small ints are 31-bit, so JS's 32-bit bitwise operators give the exact result.
+    ['and', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) & smallOf(a[1])) : mkIntBig(intBig(a[0]) & bigArg(a[1])))],
+    ['or', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) | smallOf(a[1])) : mkIntBig(intBig(a[0]) | bigArg(a[1])))],
+    ['xor', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) ^ smallOf(a[1])) : mkIntBig(intBig(a[0]) ^ bigArg(a[1])))],
+    ['inv', 1, 1, (a) => (isSmall(a[0]) ? small(~smallOf(a[0])) : mkIntBig(~intBig(a[0])))],
     // Shift counts are taken modulo 64, as the machine shift upstream compiles to.
     ['lsl', 2, 2, (a) => mkIntBig(intBig(a[0]) << (bigArg(a[1]) & 63n))],
     ['lsr', 2, 2, (a) => mkIntBig(intBig(a[0]) >> (bigArg(a[1]) & 63n))],

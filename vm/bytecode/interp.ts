@@ -80,30 +80,30 @@ export function run(entry: number): Value {
             case Op.CONST:
               I32[sb + sp++] = consts[ops[pc + 1]] as unknown as number;
               pc += 2;
-              break;
+              continue;
             case Op.INT:
               I32[sb + sp++] = (ops[pc + 1] << 1) | 1;
               pc += 2;
-              break;
+              continue;
             case Op.BUILTIN:
               I32[sb + sp++] = builtinObject(ops[pc + 1]) as unknown as number;
               pc += 2;
-              break;
+              continue;
             case Op.MODULE:
               I32[sb + sp++] = unit.module as unknown as number;
               pc += 1;
-              break;
+              continue;
             case Op.LOAD_VAR: {
               const v = I32[vb + ops[pc + 1]];
               if (v === 0) raise('Unassigned_Var_Exception', '');
               I32[sb + sp++] = v;
               pc += 2;
-              break;
+              continue;
             }
             case Op.STORE_VAR:
               I32[vb + ops[pc + 1]] = I32[sb + sp - 1];
               pc += 2;
-              break;
+              continue;
             case Op.LOAD_OUTER: {
               let env = outer;
               for (let d = ops[pc + 1]; d > 1; d--) env = I32[w(env, VarsF.parent)];
@@ -111,33 +111,33 @@ export function run(entry: number): Value {
               if (v === 0) raise('Unassigned_Var_Exception', '');
               I32[sb + sp++] = v;
               pc += 3;
-              break;
+              continue;
             }
             case Op.STORE_OUTER: {
               let env = outer;
               for (let d = ops[pc + 1]; d > 1; d--) env = I32[w(env, VarsF.parent)];
               I32[((env + VarsF.SIZE) >> 2) + ops[pc + 2]] = I32[sb + sp - 1];
               pc += 3;
-              break;
+              continue;
             }
             case Op.IS_ASSIGNED:
               pc = I32[vb + ops[pc + 1]] !== 0 ? ops[pc + 2] : pc + 3;
-              break;
+              continue;
             case Op.POP:
               sp--;
               pc += 1;
-              break;
+              continue;
             case Op.DUP:
               I32[sb + sp] = I32[sb + sp - 1];
               sp++;
               pc += 1;
-              break;
+              continue;
             case Op.SWAP: {
               const t = I32[sb + sp - 1];
               I32[sb + sp - 1] = I32[sb + sp - 2];
               I32[sb + sp - 2] = t;
               pc += 1;
-              break;
+              continue;
             }
             case Op.ADD_FAILURE_FRAME:
             case Op.ADD_FAIL_UP_FRAME: {
@@ -149,7 +149,7 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.gfp)] = -1;
               sp += FAILURE_MARKER_SLOTS;
               pc += ops[pc] === Op.ADD_FAILURE_FRAME ? 2 : 1;
-              break;
+              continue;
             }
             case Op.POP_FAILURE_FRAME: {
               const ffp = I32[w(f, FrameF.ffp)];
@@ -157,14 +157,14 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
               sp = ffp;
               pc += 1;
-              break;
+              continue;
             }
             case Op.FAIL: {
               const r = failNow(f, sb);
               if (r >= 0) {
                 pc = r;
                 sp = failOut.sp;
-                break;
+                continue;
               }
               if (r === FN_RESUME_FRAME) {
                 I32[w(f, FrameF.sp)] = failOut.sp;
@@ -185,7 +185,7 @@ export function run(entry: number): Value {
                 safepoint();
               }
               pc = target;
-              break;
+              continue;
             }
             case Op.EYIELD: {
               const v = I32[sb + sp - 1];
@@ -198,7 +198,7 @@ export function run(entry: number): Value {
               sp = copySegment(sb, ffp);
               I32[sb + sp++] = v;
               pc += 1;
-              break;
+              continue;
             }
             case Op.APPLY:
             case Op.APPLY_GEN:
@@ -252,7 +252,7 @@ export function run(entry: number): Value {
                     sp = base;
                     I32[sb + sp++] = newResult as unknown as number;
                     pc = resumePc;
-                    break;
+                    continue;
                   }
                 }
                 const def = builtins[idx];
@@ -270,7 +270,7 @@ export function run(entry: number): Value {
                     sp = copySegment(sb, base);
                     I32[sb + sp++] = r as unknown as number;
                     pc = resumePc;
-                    break;
+                    continue;
                   }
                 }
                 if (r === NONE) {
@@ -279,7 +279,7 @@ export function run(entry: number): Value {
                   if (fr >= 0) {
                     pc = fr;
                     sp = failOut.sp;
-                    break;
+                    continue;
                   }
                   I32[w(f, FrameF.sp)] = base;
                   if (fr === FN_RESUME_FRAME) {
@@ -300,7 +300,7 @@ export function run(entry: number): Value {
                 } else sp = base;
                 I32[sb + sp++] = r as unknown as number;
                 pc = resumePc;
-                break;
+                continue;
               }
               // A Converge function: a new frame, arguments bound straight from our stack.
               const callee = selfOnStack
@@ -345,7 +345,7 @@ export function run(entry: number): Value {
                     if ((v & 1) === 1 || (I32[v >> 2] & 0x7f) !== T.Func) {
                       I32[sb + sp - 1] = v;
                       pc += 2;
-                      break;
+                      continue;
                     }
                   }
                 }
@@ -353,7 +353,7 @@ export function run(entry: number): Value {
               const o = I32[sb + sp - 1] as unknown as Value;
               I32[sb + sp - 1] = slotFor(o, nameSyms[ops[pc + 1]], code.ic, 3 * pc) as unknown as number;
               pc += 2;
-              break;
+              continue;
             }
             case Op.SET_SLOT: {
               const ow = I32[sb + sp - 1];
@@ -367,7 +367,7 @@ export function run(entry: number): Value {
                     I32[((ow + ObjectF.SIZE) >> 2) + idx] = I32[sb + sp - 2];
                     sp--;
                     pc += 2;
-                    break;
+                    continue;
                   }
                 }
               }
@@ -376,7 +376,7 @@ export function run(entry: number): Value {
               storeSlot(o, nameSyms[ops[pc + 1]], v, code.ic, 3 * pc);
               sp--;
               pc += 2;
-              break;
+              continue;
             }
             case Op.MODULE_LOOKUP: {
               I32[w(f, FrameF.sp)] = sp;
@@ -389,7 +389,7 @@ export function run(entry: number): Value {
               }
               I32[sb + sp - 1] = moduleLookup(m, nameSyms[ops[pc + 1]]) as unknown as number;
               pc += 2;
-              break;
+              continue;
             }
             case Op.IMPORT: {
               const m = unit.imports[ops[pc + 1]];
@@ -399,7 +399,7 @@ export function run(entry: number): Value {
               if (init === 0) {
                 I32[sb + sp++] = m as unknown as number;
                 pc += 2;
-                break;
+                continue;
               }
               next = init;
               break dispatch;
@@ -408,7 +408,7 @@ export function run(entry: number): Value {
               const c = unit.codeIds[ops[pc + 1]];
               I32[sb + sp++] = ops_mkFunc(c, vars as unknown as Value, unit.module) as unknown as number;
               pc += 2;
-              break;
+              continue;
             }
             case Op.LIST: {
               const n = ops[pc + 1];
@@ -417,7 +417,7 @@ export function run(entry: number): Value {
               sp -= n;
               I32[sb + sp++] = l as unknown as number;
               pc += 2;
-              break;
+              continue;
             }
             case Op.SET:
             case Op.DICT: {
@@ -438,7 +438,7 @@ export function run(entry: number): Value {
               sp -= n * width;
               I32[sb + sp++] = c as unknown as number;
               pc += 2;
-              break;
+              continue;
             }
             case Op.IS: {
               const b = I32[sb + sp - 1] as unknown as Value;
@@ -447,7 +447,7 @@ export function run(entry: number): Value {
                 I32[sb + sp - 2] = b as unknown as number;
                 sp--;
                 pc += 1;
-                break;
+                continue;
               }
               sp -= 2;
               I32[sb + sp] = 0;
@@ -482,7 +482,7 @@ export function run(entry: number): Value {
                 I32[sb + sp - 2] = b;
                 sp--;
                 pc += 1;
-                break;
+                continue;
               }
               sp -= 2;
               pc = -1;
@@ -498,7 +498,7 @@ export function run(entry: number): Value {
                   I32[sb + sp - 2] = (r << 1) | 1;
                   sp--;
                   pc += 1;
-                  break;
+                  continue;
                 }
               }
               if ((a & 1) === 0 && (b & 1) === 0 && (I32[a >> 2] & 0x7f) === T.Float && (I32[b >> 2] & 0x7f) === T.Float) {
@@ -507,7 +507,7 @@ export function run(entry: number): Value {
                 I32[sb + sp - 2] = mkFloat(ops[pc] === Op.ADD ? x + y : x - y) as unknown as number;
                 sp--;
                 pc += 1;
-                break;
+                continue;
               }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
@@ -515,7 +515,7 @@ export function run(entry: number): Value {
               I32[sb + sp - 2] = r as unknown as number;
               sp--;
               pc += 1;
-              break;
+              continue;
             }
             case Op.MUL:
             case Op.DIV:
@@ -536,7 +536,7 @@ export function run(entry: number): Value {
                   I32[sb + sp - 2] = (r << 1) | 1;
                   sp--;
                   pc += 1;
-                  break;
+                  continue;
                 }
               }
               if ((a & 1) === 0 && (b & 1) === 0 && ops[pc] !== Op.MOD && (I32[a >> 2] & 0x7f) === T.Float && (I32[b >> 2] & 0x7f) === T.Float) {
@@ -545,7 +545,7 @@ export function run(entry: number): Value {
                 I32[sb + sp - 2] = mkFloat(ops[pc] === Op.MUL ? x * y : x / y) as unknown as number;
                 sp--;
                 pc += 1;
-                break;
+                continue;
               }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
@@ -558,7 +558,7 @@ export function run(entry: number): Value {
               I32[sb + sp - 2] = r as unknown as number;
               sp--;
               pc += 1;
-              break;
+              continue;
             }
             case Op.EXBI: {
               const cls = I32[sb + sp - 1] as unknown as Value;
@@ -566,7 +566,7 @@ export function run(entry: number): Value {
               I32[sb + sp - 2] = rt.exbi(self, cls, nameSyms[ops[pc + 1]]) as unknown as number;
               sp--;
               pc += 2;
-              break;
+              continue;
             }
             case Op.RAISE: {
               const e = I32[sb + sp - 1] as unknown as Value;
@@ -583,7 +583,7 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.xfp)] = sp;
               sp += EXCEPTION_MARKER_SLOTS;
               pc += 2;
-              break;
+              continue;
             case Op.POP_EXCEPTION_FRAME: {
               const xfp = I32[w(f, FrameF.xfp)];
               I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
@@ -591,7 +591,7 @@ export function run(entry: number): Value {
               I32[w(f, FrameF.xfp)] = smallOf(I32[sb + xfp + 3] as unknown as Value);
               sp = xfp;
               pc += 1;
-              break;
+              continue;
             }
             case Op.UNPACK: {
               const n = ops[pc + 1];
@@ -600,7 +600,7 @@ export function run(entry: number): Value {
               for (let i = 0; i < n; i++) I32[sb + sp + i] = listGet(l, n - 1 - i) as unknown as number;
               sp += n;
               pc += 2;
-              break;
+              continue;
             }
             case Op.GET_ITEM: {
               I32[w(f, FrameF.sp)] = sp;
@@ -617,7 +617,7 @@ export function run(entry: number): Value {
               I32[sb + sp - 2] = r as unknown as number;
               sp--;
               pc += 1;
-              break;
+              continue;
             }
             case Op.SET_ITEM: {
               I32[w(f, FrameF.sp)] = sp;
@@ -633,7 +633,7 @@ export function run(entry: number): Value {
               }
               sp -= 2;
               pc += 1;
-              break;
+              continue;
             }
             case Op.COMPARE_BRANCH: {
               const b = I32[sb + sp - 1];
@@ -656,13 +656,14 @@ export function run(entry: number): Value {
               }
               sp -= 2;
               pc = ok ? pc + 3 : ops[pc + 2];
-              break;
+              continue;
             }
             default:
               throw new Error(`internal error: bad opcode ${ops[pc]} at pc ${pc}`);
           }
-          if (pc < 0) {
-            // An instruction failed: sp is already below its operands.
+          // Only failing instructions get here (the others `continue`): sp is already
+          // below their operands.
+          {
             const r = failNow(f, sb);
             if (r >= 0) {
               pc = r;
