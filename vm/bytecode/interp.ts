@@ -9,7 +9,7 @@
 import { I32, F64 } from '../rts/heap.js';
 import { state as heap } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
-import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF } from '../rts/layout.js';
+import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF } from '../rts/layout.js';
 import { getV, getI, setV, typeId, getItem } from '../rts/ll.js';
 import { NONE, isSmall, smallOf, type Value } from '../rts/value.js';
 import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/objects.js';
@@ -603,6 +603,20 @@ export function run(entry: number): Value {
               continue;
             }
             case Op.GET_ITEM: {
+              const cw = I32[sb + sp - 2];
+              const iw = I32[sb + sp - 1];
+              if ((iw & 1) === 1 && (cw & 1) === 0 && (I32[cw >> 2] & 0x7f) === T.List) {
+                // List with a small-int index in range: read the item directly.
+                const len = I32[(cw + ListF.len) >> 2];
+                let idx = iw >> 1;
+                if (idx < 0) idx += len;
+                if (idx >= 0 && idx < len) {
+                  I32[sb + sp - 2] = I32[((I32[(cw + ListF.items) >> 2] + VArrayF.SIZE) >> 2) + idx];
+                  sp--;
+                  pc += 1;
+                  continue;
+                }
+              }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               // The fast paths stand for List.get / Dict.get: name them in backtraces.
@@ -620,6 +634,19 @@ export function run(entry: number): Value {
               continue;
             }
             case Op.SET_ITEM: {
+              const cw = I32[sb + sp - 2];
+              const iw = I32[sb + sp - 1];
+              if ((iw & 1) === 1 && (cw & 1) === 0 && (I32[cw >> 2] & 0x7f) === T.List) {
+                const len = I32[(cw + ListF.len) >> 2];
+                let idx = iw >> 1;
+                if (idx < 0) idx += len;
+                if (idx >= 0 && idx < len) {
+                  I32[((I32[(cw + ListF.items) >> 2] + VArrayF.SIZE) >> 2) + idx] = I32[sb + sp - 3];
+                  sp -= 2;
+                  pc += 1;
+                  continue;
+                }
+              }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
               const v = I32[sb + sp - 3] as unknown as Value;
