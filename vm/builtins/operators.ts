@@ -208,7 +208,7 @@ export function compare(op: number, a: Value, b: Value): boolean {
   if (isNum(a)) {
     if (isNum(b)) {
       const c = numCmp(a, b);
-      return c === c && holds(op, c);
+      return c === c ? holds(op, c) : op === Op.NEQ; // NaN: unordered, only != holds
     }
     if (op === Op.EQ) return false;
     if (op === Op.NEQ) return true;

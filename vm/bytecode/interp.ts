@@ -474,9 +474,13 @@ export function run(entry: number): Value {
                   default: ok = a >= b; break;
                 }
               } else {
-                I32[w(f, FrameF.sp)] = sp;
-                I32[w(f, FrameF.pc)] = pc;
-                ok = rt.compare(ops[pc], a as unknown as Value, b as unknown as Value);
+                const c = a !== 0 && b !== 0 ? floatCmp(a, b) : -2;
+                if (c !== -2) ok = cmpHolds(ops[pc] - Op.EQ, c);
+                else {
+                  I32[w(f, FrameF.sp)] = sp;
+                  I32[w(f, FrameF.pc)] = pc;
+                  ok = rt.compare(ops[pc], a as unknown as Value, b as unknown as Value);
+                }
               }
               if (ok) {
                 I32[sb + sp - 2] = b;
@@ -677,9 +681,13 @@ export function run(entry: number): Value {
                   default: ok = a >= b; break;
                 }
               } else {
-                I32[w(f, FrameF.sp)] = sp;
-                I32[w(f, FrameF.pc)] = pc;
-                ok = rt.compare(Op.EQ + cmp, a as unknown as Value, b as unknown as Value);
+                const c = a !== 0 && b !== 0 ? floatCmp(a, b) : -2;
+                if (c !== -2) ok = cmpHolds(cmp, c);
+                else {
+                  I32[w(f, FrameF.sp)] = sp;
+                  I32[w(f, FrameF.pc)] = pc;
+                  ok = rt.compare(Op.EQ + cmp, a as unknown as Value, b as unknown as Value);
+                }
               }
               sp -= 2;
               pc = ok ? pc + 3 : ops[pc + 2];
@@ -723,6 +731,32 @@ export function run(entry: number): Value {
   } finally {
     vs.curFrame = savedCur;
     vs.curBuiltin = savedBuiltin;
+  }
+}
+
+
+/** Compares two words when both are Floats (or a Float and a small Int): -2 if not. */
+function floatCmp(a: number, b: number): number {
+  let x: number;
+  let y: number;
+  if ((a & 1) === 1) x = a >> 1;
+  else if ((I32[a >> 2] & 0x7f) === T.Float) x = F64[(a + FloatF.val) >> 3];
+  else return -2;
+  if ((b & 1) === 1) y = b >> 1;
+  else if ((I32[b >> 2] & 0x7f) === T.Float) y = F64[(b + FloatF.val) >> 3];
+  else return -2;
+  return x < y ? -1 : x > y ? 1 : x === y ? 0 : 2; // 2: unordered (NaN)
+}
+
+/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=) hold for a floatCmp result? */
+function cmpHolds(cmp: number, c: number): boolean {
+  switch (cmp) {
+    case 0: return c === 0;
+    case 1: return c !== 0;
+    case 2: return c === -1;
+    case 3: return c === -1 || c === 0;
+    case 4: return c === 1;
+    default: return c === 1 || c === 0;
   }
 }
 
