@@ -205,7 +205,11 @@ export function readUnit(b: Uint8Array, path: string): UnitDef {
     const ops = new Int32Array(nops);
     for (let j = 0; j < nops; j++) ops[j] = r.u32();
     const positions = new Int32Array(2 * nops);
-    for (let j = 0; j < 2 * nops; j++) positions[j] = r.u32();
+    for (let j = 0; j < 2 * nops; j++) {
+      positions[j] = r.u32();
+      // Offsets and lengths index the source file: negative ones would make tracebacks lie.
+      if (positions[j] < 0) r.fail(`function ${i}: negative source position at instruction word ${j >> 1}`);
+    }
     const varNames: string[] = [];
     const nnames = r.count('variable name', 1 << 16);
     for (let j = 0; j < nnames; j++) varNames.push(r.str());
