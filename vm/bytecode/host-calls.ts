@@ -6,7 +6,7 @@ import { T, FrameF, FuncF, PartialF, VArrayF } from '../rts/layout.js';
 import { getV, getI, setI, setV, typeId, getItem } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
-import { builtins, className, getSlot, raise, hooks } from '../builtins/kernel.js';
+import { builtins, classOf, classPath, getSlot, raise, hooks } from '../builtins/kernel.js';
 import { genNext } from '../builtins/gen.js';
 import { setPumpGenerator } from '../builtins/types-data.js';
 import { Mode, frameForCall } from './frames.js';
@@ -17,20 +17,30 @@ import { run } from './interp.js';
 // -- Calls from TypeScript ------------------------------------------------------
 
 /**
- * Calls any callable with `args` from TypeScript (re-entering the interpreter for
- * Converge functions). Returns the result, or NONE if the call failed.
+ * The function a callable stands for and its full argument list: a partial application
+ * contributes its stored arguments first. Anything else that is not a Func cannot be
+ * applied (spec/language.md §11.5).
  */
-export function callValue(fn: Value, args: readonly Value[], builtinIndex = 0): Value {
-  let pre: readonly Value[] = args;
+function resolveCallee(fn: Value, args: readonly Value[]): { fn: Value; args: readonly Value[] } {
   if (!isSmall(fn) && typeId(fn) === T.Partial) {
     const stored = getV(fn, PartialF.args);
     const n = getI(stored, VArrayF.len);
     const all: Value[] = [];
     for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
+    return resolveCallee(getV(fn, PartialF.func), all.concat(args));
   }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${classPath(classOf(fn))}'.`);
+  return { fn, args };
+}
+
+/**
+ * Calls any callable with `args` from TypeScript (re-entering the interpreter for
+ * Converge functions). Returns the result, or NONE if the call failed.
+ */
+export function callValue(fn: Value, args: readonly Value[], builtinIndex = 0): Value {
+  const callee = resolveCallee(fn, args);
+  fn = callee.fn;
+  const pre = callee.args;
   const code = getI(fn, FuncF.code);
   if (code < 0) return callBuiltin(-1 - code, pre.slice());
   const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST | ((builtinIndex || vs.curBuiltin) << 4));
@@ -60,16 +70,9 @@ export function callBuiltin(idx: number, args: Value[]): Value {
  * `each` (spec: what a for loop would see). Builtin generators run natively.
  */
 export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value) => void): void {
-  let pre: readonly Value[] = args;
-  if (!isSmall(fn) && typeId(fn) === T.Partial) {
-    const stored = getV(fn, PartialF.args);
-    const n = getI(stored, VArrayF.len);
-    const all: Value[] = [];
-    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
-  }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const callee = resolveCallee(fn, args);
+  fn = callee.fn;
+  const pre = callee.args;
   const codeId = getI(fn, FuncF.code);
   const mark = shadowMark();
   try {
@@ -138,16 +141,9 @@ export const GEN_CALL = defGen((g) => {
 
 /** Starts `fn(args)` as a generator (see GEN_CALL); NONE if it fails before producing anything. */
 export function startCall(fn: Value, args: readonly Value[]): Value {
-  let pre: readonly Value[] = args;
-  if (!isSmall(fn) && typeId(fn) === T.Partial) {
-    const stored = getV(fn, PartialF.args);
-    const n = getI(stored, VArrayF.len);
-    const all: Value[] = [];
-    for (let i = 0; i < n; i++) all.push(getItem(stored, VArrayF.SIZE, i));
-    pre = all.concat(args);
-    fn = getV(fn, PartialF.func);
-  }
-  if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${className(fn)}'.`);
+  const callee = resolveCallee(fn, args);
+  fn = callee.fn;
+  const pre = callee.args;
   const codeId = getI(fn, FuncF.code);
   if (codeId < 0) {
     const idx = -1 - codeId;

@@ -112,17 +112,5 @@ export function allocPartlyZeroed(type: T, bytes: number, zeroBytes: number): nu
 /** Allocates `bytes` (rounded up to 8) of type `type`, zeroed, header written. */
 export function alloc(type: T, bytes: number): number {
   bytes = (bytes + 7) & ~7;
-  let p = state.cur;
-  if (p + bytes > state.limit) {
-    refill(bytes);
-    p = state.cur;
-  }
-  state.cur = p + bytes;
-  const w = p >> 2;
-  I32[w] = headerOf(type, bytes);
-  const end = w + (bytes >> 2);
-  for (let i = w + 1; i < end; i++) I32[i] = 0;
-  state.allocated += bytes;
-  if (state.allocated > state.threshold) state.gcWanted = true;
-  return p;
+  return allocPartlyZeroed(type, bytes, bytes);
 }
