@@ -161,8 +161,16 @@ Each function is:
 | parameters | word, 0 to 65536; then one word per parameter, 1 if it has a default value else 0 |
 | flags | word: ${CODE_FLAG_VARARGS} varargs (a \`*rest\` parameter, stored in variable *parameters*), ${CODE_FLAG_BOUND} bound (a method), ${CODE_FLAG_LOOP} contains a loop; other bits must be 0 |
 | code | word count *w*, then *w* instruction words (opcode word, then its operand words) |
-| positions | 2*w* words: a source offset and length per code word (read at instruction starts) |
+| positions | 2*w* words: a source offset and length per code word (read at instruction starts); never negative |
+| failure ranges | word count *r*, then 4*r* words: [start, end, target, depth] per static failure frame (below) |
 | variable names | word count, then one string each |
+
+A static failure frame stands for a bound expression that pushes no stack markers: a
+failure at a pc in [start, end) jumps to target with the stack cut back to depth, as if a
+failure frame had been pushed at start, but nothing is executed unless it fails. The
+verifier checks that ranges are disjoint, start, end and target are instruction
+boundaries, no marker instruction lies inside a range, and the stack holds exactly depth
+at start (and never less inside).
 
 The file must end right after the last function. The loader (vm/bytecode/format-cvb.ts)
 checks every count and length against the bytes that remain (counts above 2^24 are

@@ -72,6 +72,7 @@ function packageUnit(dir: string): UnitDef {
     nVars: names.length,
     nParams: 0,
     defaults: new Uint8Array(0),
+    failRanges: new Int32Array(0),
     varargs: false,
     isBound: false,
     hasLoop: false,

@@ -82,6 +82,50 @@ export function canFail(e: A.Expr): boolean {
   }
 }
 
+/**
+ * Is `e` "flat": does evaluating it push no stack markers (no nested bound expressions,
+ * generators, alternation, loops or try)? A flat bound expression gets a static failure
+ * range instead of a failure frame pushed at run time.
+ */
+export function isFlat(e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'Int':
+    case 'Float':
+    case 'String':
+    case 'Var':
+    case 'Pass':
+    case 'FuncDefn':
+    case 'ModuleLookup':
+      return true;
+    case 'SlotLookup':
+      return isFlat(e.obj);
+    case 'Exbi':
+      return isFlat(e.cls);
+    case 'Apply':
+      return isFlat(e.fn) && e.args.every(isFlat);
+    case 'Get':
+      return isFlat(e.obj) && isFlat(e.index);
+    case 'Slice':
+      return isFlat(e.obj) && (e.lower === null || isFlat(e.lower)) && (e.upper === null || isFlat(e.upper));
+    case 'List':
+    case 'Set':
+      return e.elems.every(isFlat);
+    case 'Dict':
+      return e.entries.every((en) => isFlat(en.key) && isFlat(en.value));
+    case 'Conjunction':
+      return e.exprs.every(isFlat);
+    case 'Neg':
+      return isFlat(e.value);
+    case 'Binary':
+    case 'Compare':
+      return isFlat(e.lhs) && isFlat(e.rhs);
+    case 'Assign':
+      return isFlat(e.value) && e.targets.every((t) => isFlat(t));
+    default:
+      return false;
+  }
+}
+
 const BINOPS: Record<A.BinaryOp, Op> = { '+': Op.ADD, '-': Op.SUB, '*': Op.MUL, '/': Op.DIV, '%': Op.MOD };
 const CMPOPS: Record<A.CompareOp, Op> = { is: Op.IS, '==': Op.EQ, '!=': Op.NEQ, '<': Op.LT, '<=': Op.LE, '>': Op.GT, '>=': Op.GE };
 const AUGOPS: Record<string, Op> = { '+=': Op.ADD, '-=': Op.SUB, '*=': Op.MUL, '/=': Op.DIV };
@@ -93,6 +137,8 @@ class FuncGen {
   readonly posLength = new Map<number, number>();
   readonly frames: FrameKind[] = [];
   readonly loops: LoopInfo[] = [];
+  /** Static failure ranges: [start, end) fails to target (depths filled in later). */
+  readonly failRanges: { start: Label; end: Label; target: Label }[] = [];
   hasLoop = false;
   /** True while compiling directly under a for condition's fail-up frame. */
   genMode = false;
@@ -172,7 +218,9 @@ export class CodeGen {
       positions[2 * pc] = off;
       positions[2 * pc + 1] = fg.posLength.get(pc)!;
     }
-    return { name, ops, positions, maxStack: 0, nVars: fg.scope.varNames.length, nParams, defaults, varargs, isBound, hasLoop: fg.hasLoop, varNames: fg.scope.varNames.slice() };
+    const failRanges = new Int32Array(fg.failRanges.length * 4);
+    fg.failRanges.forEach((r, i) => failRanges.set([r.start.pc, r.end.pc, r.target.pc, -1], 4 * i));
+    return { name, ops, positions, maxStack: 0, nVars: fg.scope.varNames.length, nParams, defaults, failRanges, varargs, isBound, hasLoop: fg.hasLoop, varNames: fg.scope.varNames.slice() };
   }
 
   compileModule(mod: A.Module): UnitDef {
@@ -220,7 +268,8 @@ export class CodeGen {
     const codes = unit.codes.map((c, i) => {
       const outerVars: number[] = [];
       for (let p = parent[i]; p >= 0; p = parent[p]) outerVars.push(unit.codes[p].nVars);
-      return { ...c, maxStack: stackDepth(c, { unit, outerVars }) };
+      // Also fills in the depth of each static failure range.
+      return { ...c, maxStack: stackDepth(c, { unit, outerVars }, true) };
     });
     return { ...unit, codes };
   }
@@ -307,13 +356,29 @@ export class CodeGen {
       return;
     }
     const skip = this.label();
-    fg.emitJump(e.span, Op.ADD_FAILURE_FRAME, skip);
-    fg.frames.push('fail');
-    this.expr(e);
-    fg.emit(e.span, Op.POP_FAILURE_FRAME);
-    fg.frames.pop();
+    if (isFlat(e)) {
+      this.staticallyBound(e, skip);
+      fg.emit(e.span, Op.POP);
+    } else {
+      fg.emitJump(e.span, Op.ADD_FAILURE_FRAME, skip);
+      fg.frames.push('fail');
+      this.expr(e);
+      fg.emit(e.span, Op.POP_FAILURE_FRAME);
+      fg.frames.pop();
+    }
     fg.place(skip);
     fg.genMode = saved;
+  }
+
+  /** Compiles flat `e` under a static failure range whose failures go to `onFail`. */
+  private staticallyBound(e: A.Expr, onFail: Label): void {
+    const fg = this.fg;
+    const start = this.label();
+    const end = this.label();
+    fg.place(start);
+    this.expr(e);
+    fg.place(end);
+    fg.failRanges.push({ start, end, target: onFail });
   }
 
   /** Evaluates `cond` as a bound expression; on failure jumps to `onFail`. Leaves nothing. */
@@ -326,6 +391,12 @@ export class CodeGen {
       this.expr(cond.lhs);
       this.expr(cond.rhs);
       fg.emitJump(cond.span, Op.COMPARE_BRANCH, onFail, CMP_INDEX[cond.op]);
+      fg.genMode = saved;
+      return;
+    }
+    if (isFlat(cond)) {
+      this.staticallyBound(cond, onFail);
+      fg.emit(cond.span, Op.POP);
       fg.genMode = saved;
       return;
     }

@@ -20,6 +20,9 @@ export function disassemble(u: UnitDef): string {
     const flags = [c.isBound ? 'bound' : '', c.varargs ? 'varargs' : '', c.hasLoop ? 'loop' : ''].filter((x) => x).join(' ');
     out.push(`function ${ci} '${c.name || (ci === 0 ? '<init>' : '<anon>')}' params=${c.nParams} vars=${c.nVars} stack=${c.maxStack}${flags ? ' ' + flags : ''}`);
     out.push(`  variables: ${c.varNames.join(', ')}`);
+    for (let k = 0; k < c.failRanges.length; k += 4) {
+      out.push(`  fails [${c.failRanges[k]}, ${c.failRanges[k + 1]}) -> ${c.failRanges[k + 2]}, depth ${c.failRanges[k + 3]}`);
+    }
     let pc = 0;
     while (pc < c.ops.length) {
       const op = c.ops[pc];

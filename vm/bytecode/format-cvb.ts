@@ -6,7 +6,7 @@
 import { CODE_FLAG_BOUND, CODE_FLAG_LOOP, CODE_FLAG_VARARGS, type CodeDef, type Const, type UnitDef } from './unit.js';
 
 export const MODULE_MAGIC = 'CONVMODL';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 export class LoadError extends Error {
   constructor(readonly path: string, message: string) {
@@ -95,6 +95,8 @@ export function writeUnit(u: UnitDef): Uint8Array {
       w.u32(c.positions[2 * i]);
       w.u32(c.positions[2 * i + 1]);
     }
+    w.u32(c.failRanges.length / 4);
+    for (let i = 0; i < c.failRanges.length; i++) w.u32(c.failRanges[i]);
     w.u32(c.varNames.length);
     for (const s of c.varNames) w.str(s);
   }
@@ -210,12 +212,16 @@ export function readUnit(b: Uint8Array, path: string): UnitDef {
       // Offsets and lengths index the source file: negative ones would make tracebacks lie.
       if (positions[j] < 0) r.fail(`function ${i}: negative source position at instruction word ${j >> 1}`);
     }
+    const nranges = r.count('failure range');
+    r.need(nranges * 16);
+    const failRanges = new Int32Array(nranges * 4);
+    for (let j = 0; j < nranges * 4; j++) failRanges[j] = r.u32();
     const varNames: string[] = [];
     const nnames = r.count('variable name', 1 << 16);
     for (let j = 0; j < nnames; j++) varNames.push(r.str());
     const varargs = (flags & CODE_FLAG_VARARGS) !== 0;
     if (nParams + (varargs ? 1 : 0) > nVars) r.fail(`function ${i}: more parameters than variables`);
-    codes.push({ name: cname, ops, positions, maxStack, nVars, nParams, defaults, varargs, isBound: (flags & CODE_FLAG_BOUND) !== 0, hasLoop: (flags & CODE_FLAG_LOOP) !== 0, varNames });
+    codes.push({ name: cname, ops, positions, maxStack, nVars, nParams, defaults, failRanges, varargs, isBound: (flags & CODE_FLAG_BOUND) !== 0, hasLoop: (flags & CODE_FLAG_LOOP) !== 0, varNames });
   }
   if (codes[0].nVars !== topVars.length) r.fail('module initialisation code does not match its top-level variables');
   if (!r.atEnd()) r.fail('trailing bytes after the last function');

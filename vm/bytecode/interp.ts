@@ -160,7 +160,7 @@ export function run(entry: number): Value {
               continue;
             }
             case Op.FAIL: {
-              const r = failNow(f, sb);
+              const r = failNow(f, sb, pc);
               if (r >= 0) {
                 pc = r;
                 sp = failOut.sp;
@@ -275,7 +275,7 @@ export function run(entry: number): Value {
                 }
                 if (r === NONE) {
                   sp = base;
-                  const fr = failNow(f, sb);
+                  const fr = failNow(f, sb, pc);
                   if (fr >= 0) {
                     pc = fr;
                     sp = failOut.sp;
@@ -451,8 +451,7 @@ export function run(entry: number): Value {
               }
               sp -= 2;
               I32[sb + sp] = 0;
-              pc = -1;
-              break;
+              break; // failed: handled after the switch
             }
             case Op.EQ:
             case Op.NEQ:
@@ -489,8 +488,7 @@ export function run(entry: number): Value {
                 continue;
               }
               sp -= 2;
-              pc = -1;
-              break;
+              break; // failed: handled after the switch
             }
             case Op.ADD:
             case Op.SUB: {
@@ -556,8 +554,7 @@ export function run(entry: number): Value {
               const r = rt.arith(ops[pc], a as unknown as Value, b as unknown as Value);
               if (r === NONE) {
                 sp -= 2;
-                pc = -1;
-                break;
+                break; // failed: handled after the switch
               }
               I32[sb + sp - 2] = r as unknown as number;
               sp--;
@@ -629,8 +626,7 @@ export function run(entry: number): Value {
               vs.curBuiltin = 0;
               if (r === NONE) {
                 sp -= 2;
-                pc = -1;
-                break;
+                break; // failed: handled after the switch
               }
               I32[sb + sp - 2] = r as unknown as number;
               sp--;
@@ -659,8 +655,7 @@ export function run(entry: number): Value {
               vs.curBuiltin = 0;
               if (r === NONE) {
                 sp -= 3;
-                pc = -1;
-                break;
+                break; // failed: handled after the switch
               }
               sp -= 2;
               pc += 1;
@@ -696,10 +691,10 @@ export function run(entry: number): Value {
             default:
               throw new Error(`internal error: bad opcode ${ops[pc]} at pc ${pc}`);
           }
-          // Only failing instructions get here (the others `continue`): sp is already
-          // below their operands.
+          // Only failing instructions get here (the others `continue`), with pc still
+          // at the failing instruction and sp already below its operands.
           {
-            const r = failNow(f, sb);
+            const r = failNow(f, sb, pc);
             if (r >= 0) {
               pc = r;
               sp = failOut.sp;

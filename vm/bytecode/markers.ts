@@ -9,6 +9,7 @@ import { typeId } from '../rts/ll.js';
 import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { genNext } from '../builtins/gen.js';
+import { codes } from './loaded.js';
 
 export const FAIL_UP = -1;
 /** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
@@ -54,7 +55,23 @@ export const FN_RESUME_FRAME = -2;
 /** failNow's other results: the stack pointer to continue with, and the frame to resume. */
 export const failOut = { sp: 0, resume: 0 };
 
-export function failNow(f: number, sb: number): number {
+export function failNow(f: number, sb: number, pc: number): number {
+  // A static failure range around pc is the innermost frame (it contains no markers).
+  const ranges = codes[I32[w(f, FrameF.code)]].def.failRanges;
+  if (ranges.length > 0) {
+    let lo = 0;
+    let hi = (ranges.length >> 2) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const k = mid << 2;
+      if (pc < ranges[k]) hi = mid - 1;
+      else if (pc >= ranges[k + 1]) lo = mid + 1;
+      else {
+        failOut.sp = ranges[k + 3];
+        return ranges[k + 2];
+      }
+    }
+  }
   for (;;) {
     const ffp = I32[w(f, FrameF.ffp)];
     if (ffp < 0) return FN_FUNC_FAILS;

@@ -72,7 +72,7 @@ export function returnFromFrame(f: number, v: Value): number {
 /** The caller of a frame that failed now fails itself. Returns the frame to continue in. */
 function failInCaller(parent: number): number {
   const psb = stackBase(parent);
-  const r = failNow(parent, psb);
+  const r = failNow(parent, psb, I32[w(parent, FrameF.pc)]);
   if (r >= 0) {
     I32[w(parent, FrameF.pc)] = r;
     I32[w(parent, FrameF.sp)] = failOut.sp;

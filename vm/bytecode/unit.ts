@@ -25,6 +25,13 @@ export interface CodeDef {
   readonly varargs: boolean;
   /** A bound function (a method): lookup on an instance binds it. */
   readonly isBound: boolean;
+  /**
+   * Static failure frames, four words each: [start, end, target, depth]. A failure at a
+   * pc in [start, end) jumps to target with the stack cut back to depth, exactly as a
+   * failure frame pushed at start would. Used for bound expressions that push no stack
+   * markers of their own, so they cost nothing unless they fail. Ranges do not overlap.
+   */
+  readonly failRanges: Int32Array;
   /** Contains a loop (a hint for the JIT). */
   readonly hasLoop: boolean;
   readonly varNames: readonly string[];

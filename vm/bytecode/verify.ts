@@ -130,7 +130,7 @@ function checkOperands(code: CodeDef, pc: number, def: OpDef, ctx: CodeContext, 
  * Runs the dataflow pass over one function and returns its maximum stack depth.
  * Throws VerifyError (with the pc) on any violation.
  */
-export function stackDepth(code: CodeDef, ctx: CodeContext): number {
+export function stackDepth(code: CodeDef, ctx: CodeContext, fillRangeDepths = false): number {
   // Annotated so that TypeScript narrows after a call (fail never returns).
   const fail: (pc: number, msg: string) => never = (pc, msg) => {
     throw new VerifyError(`function '${code.name || '<anon>'}', pc ${pc}: ${msg}`);
@@ -150,17 +150,47 @@ export function stackDepth(code: CodeDef, ctx: CodeContext): number {
       fail(pc, `inconsistent stack at a join (depth ${old.depth} vs ${st.depth})`);
     }
   };
+  // Static failure ranges: well-formed, disjoint, and free of marker instructions. The
+  // compiler passes fillRangeDepths to have each range's depth (written as -1) filled in.
+  const fr = code.failRanges;
+  if (fr.length % 4 !== 0) fail(0, 'malformed failure-range table');
+  const rangeAt = new Int32Array(code.ops.length).fill(-1); // the range covering each pc
+  for (let k = 0; k < fr.length; k += 4) {
+    const start = fr[k];
+    const end = fr[k + 1];
+    const target = fr[k + 2];
+    if (start < 0 || start >= code.ops.length || starts[start] !== 1) fail(0, `failure range ${k / 4} starts inside an instruction`);
+    if (end <= start || end > code.ops.length || (end < code.ops.length && starts[end] !== 1)) fail(start, `failure range ${k / 4} has a bad end ${end}`);
+    if (target < 0 || target >= code.ops.length || starts[target] !== 1) fail(start, `failure range ${k / 4} has a bad target ${target}`);
+    if (fr[k + 3] < 0 && !fillRangeDepths) fail(start, `failure range ${k / 4} has a negative depth`);
+    for (let pc = start; pc < end; pc++) {
+      if (rangeAt[pc] !== -1) fail(pc, 'failure ranges overlap');
+      rangeAt[pc] = k;
+      if (starts[pc] === 1 && (OPS[code.ops[pc]] as OpDef).marker) fail(pc, `marker instruction ${OPS[code.ops[pc]].name} inside a static failure range`);
+    }
+  }
   flowTo(0, 0, { depth: 0, markers: null });
   while (work.length > 0) {
     const pc = work.pop()!;
     const st = states[pc]!;
+    const rk = rangeAt[pc];
+    if (rk >= 0) {
+      // Inside a static failure frame: its depth bounds the stack from below, and a
+      // failure here jumps to its target with the stack cut back to that depth.
+      if (pc === fr[rk]) {
+        if (fillRangeDepths && fr[rk + 3] < 0) fr[rk + 3] = st.depth;
+        if (st.depth !== fr[rk + 3]) fail(pc, `failure range declares depth ${fr[rk + 3]} but the stack holds ${st.depth}`);
+      }
+      if (fr[rk + 3] < 0 || st.depth < fr[rk + 3]) fail(pc, 'stack below the depth of its static failure range (or range entered other than at its start)');
+      flowTo(pc, fr[rk + 2], { depth: fr[rk + 3], markers: st.markers });
+    }
     const opc = code.ops[pc];
     const def = OPS[opc] as OpDef;
     const operands = checkOperands(code, pc, def, ctx, starts, fail);
     const next = pc + 1 + def.operands.length;
     let depth = st.depth;
     let markers = st.markers;
-    const floor = floorOf(markers);
+    const floor = rk >= 0 ? Math.max(floorOf(markers), fr[rk + 3]) : floorOf(markers);
     const pops = typeof def.pops === 'number' ? def.pops : def.pops(operands);
     if (depth - pops < floor) fail(pc, `${def.name} pops below the innermost stack marker`);
     depth -= pops;
@@ -219,6 +249,10 @@ export function stackDepth(code: CodeDef, ctx: CodeContext): number {
     if (def.flow === 'branch') flowTo(pc, operands[operands.length - 1], { depth, markers });
     if (def.flow === 'goto' && opc === Op.BRANCH) flowTo(pc, operands[0], { depth, markers });
     if (def.flow === 'next' || def.flow === 'branch') flowTo(pc, next, { depth, markers });
+  }
+  if (fillRangeDepths) {
+    // Ranges in unreachable code (a `broken:` block with no break) never run.
+    for (let k = 0; k < fr.length; k += 4) if (fr[k + 3] < 0) fr[k + 3] = 0;
   }
   return max;
 }

@@ -125,6 +125,9 @@ function structure(b: Uint8Array): { counts: number[]; code: number[] } {
     for (let j = 0; j < nops; j++) code.push(p + 4 * j);
     p += 12 * nops;
     counts.push(p);
+    const nranges = word();
+    p += 16 * nranges;
+    counts.push(p);
     const nnames = word();
     for (let j = 0; j < nnames; j++) str();
   }
@@ -310,8 +313,8 @@ test('fuzz corpus structure walk matches the format (so length mutations hit rea
   const b = writeUnit(mkUnit([mkCode([Op.MODULE, Op.RETURN], { name: '', nVars: 1 })]));
   const s = structure(b);
   // name, modId, srcPath, #consts, const string, #imports, import string, #topVars, top var,
-  // #codes, code name, maxStack, nVars, nParams, #ops, #names, var name.
-  t.is(s.counts.length, 17);
+  // #codes, code name, maxStack, nVars, nParams, #ops, #failure ranges, #names, var name.
+  t.is(s.counts.length, 18);
   t.deepEqual(s.code.length, 2);
   for (const at of s.counts) {
     const c = b.slice();

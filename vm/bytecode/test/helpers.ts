@@ -168,6 +168,7 @@ export function mkCode(ops: readonly number[], o: CodeOpts = {}): CodeDef {
     nVars,
     nParams,
     defaults: new Uint8Array(nParams),
+    failRanges: new Int32Array(0),
     varargs: o.varargs ?? false,
     isBound: o.isBound ?? false,
     hasLoop: o.hasLoop ?? false,
