@@ -34,7 +34,7 @@ const OPERANDS = {
   code: ['c', 'index of a function of the module, 1 or more (function 0 is the module initialisation code)'],
   import: ['i', 'index into the module\'s import table'],
   builtin: ['k', `index of a VM builtin object, 0 to ${BUILTINS.length - 1} (see below)`],
-  cmp: ['cmp', 'a comparison: 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`'],
+  cmp: ['cmp', 'a comparison: 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`, 6 `is`'],
 } as const satisfies Record<OperandKind, readonly [string, string]>;
 
 /** A stack effect as text: a number, or a linear function of the count operand. */

@@ -42,7 +42,7 @@ class Label {
   readonly uses: number[] = [];
 }
 
-const CMP_INDEX: Record<Exclude<A.CompareOp, 'is'>, number> = { '==': 0, '!=': 1, '<': 2, '<=': 3, '>': 4, '>=': 5 };
+const CMP_INDEX: Record<A.CompareOp, number> = { '==': 0, '!=': 1, '<': 2, '<=': 3, '>': 4, '>=': 5, is: 6 };
 
 /**
  * Can evaluating `e` fail (as opposed to succeed or raise)? Only expressions that cannot
@@ -386,7 +386,7 @@ export class CodeGen {
     const fg = this.fg;
     const saved = fg.genMode;
     fg.genMode = false;
-    if (cond.kind === 'Compare' && cond.op !== 'is' && !canFail(cond.lhs) && !canFail(cond.rhs)) {
+    if (cond.kind === 'Compare' && !canFail(cond.lhs) && !canFail(cond.rhs)) {
       // The common `if a < b:`: one compare-and-branch, no failure frame.
       this.expr(cond.lhs);
       this.expr(cond.rhs);

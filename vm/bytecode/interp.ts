@@ -14,7 +14,7 @@ import { getV, getI, setV, typeId, getItem } from '../rts/ll.js';
 import { NONE, isSmall, smallOf, type Value } from '../rts/value.js';
 import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
-import { Op, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
+import { Op, CMP_IS, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
 import { Mode, frameForCall } from './frames.js';
 import { K, ConvergeThrow, builtins, raise, mkException } from '../builtins/kernel.js';
@@ -340,13 +340,12 @@ export function run(entry: number): Value {
                 const at = 3 * pc;
                 if (ic[at] === I32[(ow + ObjectF.map) >> 2] && ic[at + 1] === 0) {
                   const idx = ic[at + 2] >> 1;
-                  if (idx < (((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2))) {
-                    const v = I32[((ow + ObjectF.SIZE) >> 2) + idx];
-                    if ((v & 1) === 1 || (I32[v >> 2] & 0x7f) !== T.Func) {
-                      I32[sb + sp - 1] = v;
-                      pc += 2;
-                      continue;
-                    }
+                  const inl = ((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2);
+                  const v = idx < inl ? I32[((ow + ObjectF.SIZE) >> 2) + idx] : I32[((I32[(ow + ObjectF.spill) >> 2] + VArrayF.SIZE) >> 2) + idx - inl];
+                  if ((v & 1) === 1 || (I32[v >> 2] & 0x7f) !== T.Func) {
+                    I32[sb + sp - 1] = v;
+                    pc += 2;
+                    continue;
                   }
                 }
               }
@@ -362,13 +361,14 @@ export function run(entry: number): Value {
                 const at = 3 * pc;
                 if (ic[at] === I32[(ow + ObjectF.map) >> 2] && ic[at] === ic[at + 1]) {
                   // Cached store to an existing inline slot (no map transition).
+                  // The slot exists (same map), inline or in the spill array.
                   const idx = ic[at + 2] >> 1;
-                  if (idx < (((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2))) {
-                    I32[((ow + ObjectF.SIZE) >> 2) + idx] = I32[sb + sp - 2];
-                    sp--;
-                    pc += 2;
-                    continue;
-                  }
+                  const inl = ((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2);
+                  if (idx < inl) I32[((ow + ObjectF.SIZE) >> 2) + idx] = I32[sb + sp - 2];
+                  else I32[((I32[(ow + ObjectF.spill) >> 2] + VArrayF.SIZE) >> 2) + idx - inl] = I32[sb + sp - 2];
+                  sp--;
+                  pc += 2;
+                  continue;
                 }
               }
               const o = I32[sb + sp - 1] as unknown as Value;
@@ -666,7 +666,9 @@ export function run(entry: number): Value {
               const a = I32[sb + sp - 2];
               const cmp = ops[pc + 1];
               let ok: boolean;
-              if ((a & b & 1) === 1) {
+              if (cmp === CMP_IS) {
+                ok = a === b || rt.identical(a as unknown as Value, b as unknown as Value);
+              } else if ((a & b & 1) === 1) {
                 switch (cmp) {
                   case 0: ok = a === b; break;
                   case 1: ok = a !== b; break;

@@ -18,7 +18,7 @@ export type OperandKind =
   | 'code' // index of a function in the module
   | 'import' // index into the module's import table
   | 'builtin' // index of a VM builtin object (Builtin below)
-  | 'cmp'; // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >= (CMP_OPS below)
+  | 'cmp'; // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is (CMP_OPS below)
 
 export interface OpDef {
   readonly name: string;
@@ -97,7 +97,8 @@ export const OPS = [
 ] as const satisfies readonly OpDef[];
 
 /** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
-export const CMP_OPS = ['EQ', 'NEQ', 'LT', 'LE', 'GT', 'GE'] as const;
+export const CMP_OPS = ['EQ', 'NEQ', 'LT', 'LE', 'GT', 'GE', 'IS'] as const;
+export const CMP_IS = 6;
 
 export type OpName = (typeof OPS)[number]['name'];
 
