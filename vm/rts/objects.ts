@@ -90,13 +90,22 @@ export function strHash(s: Value): number {
   return h;
 }
 
+/** Copies n heap bytes; short copies by hand, which beats copyWithin's call overhead. */
+function copyBytes(from: number, to: number, n: number): void {
+  if (n < 32) {
+    for (let i = 0; i < n; i++) U8[to + i] = U8[from + i];
+  } else {
+    U8.copyWithin(to, from, from + n);
+  }
+}
+
 export function strConcat(a: Value, b: Value): Value {
   const na = strLen(a);
   const nb = strLen(b);
   const p = alloc(T.String, StringF.SIZE + na + nb);
   setI(p, StringF.len, na + nb);
-  U8.copyWithin(p + StringF.SIZE, addr(a) + StringF.SIZE, addr(a) + StringF.SIZE + na);
-  U8.copyWithin(p + StringF.SIZE + na, addr(b) + StringF.SIZE, addr(b) + StringF.SIZE + nb);
+  copyBytes(addr(a) + StringF.SIZE, p + StringF.SIZE, na);
+  copyBytes(addr(b) + StringF.SIZE, p + StringF.SIZE + na, nb);
   return val(p);
 }
 
@@ -105,8 +114,7 @@ export function strSlice(s: Value, i: number, j: number): Value {
   const n = Math.max(0, j - i);
   const p = alloc(T.String, StringF.SIZE + n);
   setI(p, StringF.len, n);
-  const src = addr(s) + StringF.SIZE + i;
-  U8.copyWithin(p + StringF.SIZE, src, src + n);
+  copyBytes(addr(s) + StringF.SIZE + i, p + StringF.SIZE, n);
   return val(p);
 }
 
