@@ -126,8 +126,8 @@ for (const heap of ['default', 'arraybuffer']) {
 }
 
 test('bin/converge: a program that outgrows CONVERGE_HEAP_MAX=32 reports heap exhaustion, exits non-zero, no JS stack trace', async (t) => {
-  const vm = join(ROOT, 'build', 'converge.mjs');
-  if (!existsSync(vm)) return t.fail('build/converge.mjs is missing: run node build.mjs first');
+  const vm = join(ROOT, 'build', 'converge.cjs');
+  if (!existsSync(vm)) return t.fail('build/converge.cjs is missing: run node build.mjs first');
   const dir = mkdtempSync(join(tmpdir(), 'converge-heap-'));
   const prog = join(dir, 'grow.cv');
   writeFileSync(prog, ['import Sys', '', 'func main():', '    l := []', '    i := 0', '    while 1:', '        l.append([i, i + 1, "abc" + i.to_str()])', '        i += 1', ''].join('\n'));
