@@ -350,15 +350,18 @@ export class CodeGen {
     fg.genMode = false;
     if (!canFail(e)) {
       // Nothing to catch: evaluate and discard.
-      this.expr(e);
-      fg.emit(e.span, Op.POP);
+      this.exprForEffect(e);
       fg.genMode = saved;
       return;
     }
     const skip = this.label();
     if (isFlat(e)) {
-      this.staticallyBound(e, skip);
-      fg.emit(e.span, Op.POP);
+      const start = this.label();
+      const end = this.label();
+      fg.place(start);
+      this.exprForEffect(e);
+      fg.place(end);
+      fg.failRanges.push({ start, end, target: skip });
     } else {
       fg.emitJump(e.span, Op.ADD_FAILURE_FRAME, skip);
       fg.frames.push('fail');
@@ -368,6 +371,22 @@ export class CodeGen {
     }
     fg.place(skip);
     fg.genMode = saved;
+  }
+
+  /** Compiles `e` for its effect only, leaving nothing on the stack. */
+  private exprForEffect(e: A.Expr): void {
+    const fg = this.fg;
+    if (e.kind === 'Assign' && e.op === ':=' && e.targets.length === 1 && e.targets[0].kind === 'Var') {
+      const t = e.targets[0];
+      const r = fg.scope.resolve(t.name, t.span);
+      if (r.depth === 0) {
+        this.expr(e.value);
+        fg.emit(t.span, Op.ASSIGN_VAR, r.index);
+        return;
+      }
+    }
+    this.expr(e);
+    fg.emit(e.span, Op.POP);
   }
 
   /** Compiles flat `e` under a static failure range whose failures go to `onFail`. */

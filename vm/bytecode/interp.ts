@@ -104,6 +104,10 @@ export function run(entry: number): Value {
               I32[vb + ops[pc + 1]] = I32[sb + sp - 1];
               pc += 2;
               continue;
+            case Op.ASSIGN_VAR:
+              I32[vb + ops[pc + 1]] = I32[sb + --sp];
+              pc += 2;
+              continue;
             case Op.LOAD_OUTER: {
               let env = outer;
               for (let d = ops[pc + 1]; d > 1; d--) env = I32[w(env, VarsF.parent)];

@@ -94,6 +94,7 @@ export const OPS = [
   { name: 'GET_ITEM', operands: [], pops: 2, pushes: 1, flow: 'next', fails: true, doc: '[c, i] -> [c.get(i)].' },
   { name: 'SET_ITEM', operands: [], pops: 3, pushes: 1, flow: 'next', fails: true, doc: '[v, c, i] -> [v] after c.set(i, v).' },
   { name: 'COMPARE_BRANCH', operands: ['cmp', 'target'], pops: 2, pushes: 0, flow: 'branch', doc: 'A condition that is one comparison: [a, b] -> [], jumping to t unless `a cmp b` holds.' },
+  { name: 'ASSIGN_VAR', operands: ['var'], pops: 1, pushes: 0, flow: 'next', doc: 'Statement `x := e`: pop the top of stack into local variable i (STORE_VAR then POP).' },
 ] as const satisfies readonly OpDef[];
 
 /** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
@@ -158,6 +159,7 @@ export const enum Op {
   GET_ITEM,
   SET_ITEM,
   COMPARE_BRANCH,
+  ASSIGN_VAR,
 }
 
 export const OP_COUNT = OPS.length;

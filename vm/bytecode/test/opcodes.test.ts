@@ -73,6 +73,7 @@ const OP_ENUM: Record<OpName, number> = {
   GET_ITEM: Op.GET_ITEM,
   SET_ITEM: Op.SET_ITEM,
   COMPARE_BRANCH: Op.COMPARE_BRANCH,
+  ASSIGN_VAR: Op.ASSIGN_VAR,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
