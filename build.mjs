@@ -35,6 +35,15 @@ if (!process.argv.includes('--no-layout')) {
   const { execFileSync } = await import('node:child_process');
   execFileSync(process.execPath, ['build/gen-layout.mjs'], { stdio: 'inherit' });
 }
+// Caches record which compiler made them: a hash of everything that decides the bytecode.
+const { createHash } = await import('node:crypto');
+const { readFileSync } = await import('node:fs');
+const idHash = createHash('sha256');
+for (const dir of ['compiler/stage0', 'vm/bytecode']) {
+  for (const name of readdirSync(dir).sort()) if (name.endsWith('.ts')) idHash.update(readFileSync(join(dir, name)));
+}
+const compilerId = idHash.digest('hex').slice(0, 16);
+
 // The VM itself is CommonJS: Node starts a CommonJS bundle about 25 ms faster than an ES
 // module (no ESM loader), and start-up time is part of every `converge` run.
 await esbuild.build({
@@ -43,7 +52,7 @@ await esbuild.build({
   entryPoints: { converge: 'vm/main.ts' },
   outdir: 'build',
   outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': '__importMetaUrl' },
+  define: { 'import.meta.url': '__importMetaUrl', __CONVERGE_COMPILER_ID__: JSON.stringify(compilerId) },
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 });
 

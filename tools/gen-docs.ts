@@ -172,7 +172,9 @@ verifier checks that ranges are disjoint, start, end and target are instruction
 boundaries, no marker instruction lies inside a range, and the stack holds exactly depth
 at start (and never less inside).
 
-The file must end right after the last function. The loader (vm/bytecode/format-cvb.ts)
+After the last function comes one string: the id of the compiler that produced the file
+(a hash of the compiler's sources, set when the VM is built; auto-make treats a cache made
+by another compiler as stale). The file must end right after it. The loader (vm/bytecode/format-cvb.ts)
 checks every count and length against the bytes that remain (counts above 2^24 are
 corrupt, not large) and throws \`LoadError\` naming the byte offset; it never throws
 anything else and never allocates more than the file can describe. It also checks that

@@ -4,7 +4,7 @@
 // that is not Converge bytecode), and returns the units to link, main module first.
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { compileFile, modIdOf, isPackageDir, packageEntries, type ImportEnv } from '../compiler/stage0/compile.js';
+import { compileFile, modIdOf, isPackageDir, packageEntries, COMPILER_ID, type ImportEnv } from '../compiler/stage0/compile.js';
 import { Op, Builtin } from './bytecode/opcodes.js';
 import { basename } from 'node:path';
 import { CompileError } from '../compiler/stage0/errors.js';
@@ -38,7 +38,7 @@ function cached(src: string, modId: string): UnitDef | null {
   if (t < 0 || t <= mtime(src)) return null;
   try {
     const u = readUnit(readFileSync(cache), cache);
-    if (u.modId !== modId) return null;
+    if (u.modId !== modId || u.compilerId !== COMPILER_ID) return null;
     verifyUnit(u);
     return u;
   } catch (e) {

@@ -80,16 +80,22 @@ export function resolveImport(fromFile: string, path: readonly string[], span: S
   throw new CompileError(`Can't find module / package '${path.join('::')}'.`, span);
 }
 
+declare const __CONVERGE_COMPILER_ID__: string | undefined;
+
+/** Identifies this compiler build (build.mjs hashes the compiler's sources into it). */
+export const COMPILER_ID: string = typeof __CONVERGE_COMPILER_ID__ === 'string' ? __CONVERGE_COMPILER_ID__ : 'unbuilt';
+
 /** Compiles one source file. Throws CompileError (with the source for reporting). */
 export function compileFile(path: string, env: ImportEnv): UnitDef {
   const src = readFileSync(path);
   const mod = parse(src);
   const name = basename(path).replace(/\.[^.]*$/, '');
-  return compileModule(mod, {
+  const unit = compileModule(mod, {
     name,
     modId: modIdOf(path),
     srcPath: modIdOf(path),
     srcMtime: statSync(path).mtimeMs,
     resolveImport: (p, span) => resolveImport(path, p, span, env),
   });
+  return { ...unit, compilerId: COMPILER_ID };
 }

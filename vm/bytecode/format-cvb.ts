@@ -6,7 +6,7 @@
 import { CODE_FLAG_BOUND, CODE_FLAG_LOOP, CODE_FLAG_VARARGS, type CodeDef, type Const, type UnitDef } from './unit.js';
 
 export const MODULE_MAGIC = 'CONVMODL';
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export class LoadError extends Error {
   constructor(readonly path: string, message: string) {
@@ -100,6 +100,7 @@ export function writeUnit(u: UnitDef): Uint8Array {
     w.u32(c.varNames.length);
     for (const s of c.varNames) w.str(s);
   }
+  w.str(u.compilerId ?? '');
   return w.result();
 }
 
@@ -224,6 +225,7 @@ export function readUnit(b: Uint8Array, path: string): UnitDef {
     codes.push({ name: cname, ops, positions, maxStack, nVars, nParams, defaults, failRanges, varargs, isBound: (flags & CODE_FLAG_BOUND) !== 0, hasLoop: (flags & CODE_FLAG_LOOP) !== 0, varNames });
   }
   if (codes[0].nVars !== topVars.length) r.fail('module initialisation code does not match its top-level variables');
-  if (!r.atEnd()) r.fail('trailing bytes after the last function');
-  return { name, modId, srcPath, consts, imports, topVars, codes, srcMtime };
+  const compilerId = r.str();
+  if (!r.atEnd()) r.fail('trailing bytes after the compiler id');
+  return { name, modId, srcPath, consts, imports, topVars, codes, srcMtime, ...(compilerId !== '' ? { compilerId } : {}) };
 }

@@ -54,6 +54,11 @@ export interface UnitDef {
    * For a package (a directory): its entries, in topVars order. The VM sets each
    * definition to the entry's module object when linking; nothing is compiled.
    */
+  /**
+   * Which compiler produced the unit (a hash of the compiler's sources, set at build
+   * time); a cache made by another compiler is stale. Absent in hand-made units.
+   */
+  readonly compilerId?: string;
   readonly packageEntries?: readonly { readonly name: string; readonly modId: string }[];
 }
 

@@ -131,6 +131,8 @@ function structure(b: Uint8Array): { counts: number[]; code: number[] } {
     const nnames = word();
     for (let j = 0; j < nnames; j++) str();
   }
+  counts.push(p);
+  str(); // the compiler id
   if (p !== b.length) throw new Error(`structure walk ended at ${p} of ${b.length}`);
   return { counts, code };
 }
@@ -313,8 +315,9 @@ test('fuzz corpus structure walk matches the format (so length mutations hit rea
   const b = writeUnit(mkUnit([mkCode([Op.MODULE, Op.RETURN], { name: '', nVars: 1 })]));
   const s = structure(b);
   // name, modId, srcPath, #consts, const string, #imports, import string, #topVars, top var,
-  // #codes, code name, maxStack, nVars, nParams, #ops, #failure ranges, #names, var name.
-  t.is(s.counts.length, 18);
+  // #codes, code name, maxStack, nVars, nParams, #ops, #failure ranges, #names, var name,
+  // and the compiler id's length.
+  t.is(s.counts.length, 20);
   t.deepEqual(s.code.length, 2);
   for (const at of s.counts) {
     const c = b.slice();
