@@ -622,9 +622,7 @@ export class CodeGen {
         fg.emit(s, Op.GET_ITEM);
         return;
       case 'Slice':
-        this.expr(e.obj);
-        this.optional(e.lower, s);
-        this.optional(e.upper, s);
+        this.sliceOperands(e);
         fg.emit(s, fg.genMode ? Op.CALL_METHOD_GEN : Op.CALL_METHOD, this.name('get_slice'), 2);
         return;
       case 'Exbi':
@@ -744,6 +742,13 @@ export class CodeGen {
   /** After an instruction that never continues, code must still be well-formed for the verifier. */
   private unreachableValue(_s: A.Span): void {
     // Nothing is emitted: control never reaches here, and the verifier only follows real flow.
+  }
+
+  /** `c[i:j]`: pushes c, then i and j (null where omitted). */
+  private sliceOperands(t: A.Slice): void {
+    this.expr(t.obj);
+    this.optional(t.lower, t.span);
+    this.optional(t.upper, t.span);
   }
 
   private optional(e: A.Expr | null, s: A.Span): void {
@@ -885,9 +890,7 @@ export class CodeGen {
       case 'Slice': {
         const tmp = fg.scope.temp('v');
         fg.emit(s, Op.STORE_VAR, tmp);
-        this.expr(t.obj);
-        this.optional(t.lower, t.span);
-        this.optional(t.upper, t.span);
+        this.sliceOperands(t);
         fg.emit(t.span, Op.LOAD_VAR, tmp);
         fg.emit(t.span, Op.CALL_METHOD, this.name('set_slice'), 3);
         fg.emit(t.span, Op.POP);
@@ -912,9 +915,7 @@ export class CodeGen {
         fg.emit(t.span, Op.GET_ITEM);
         break;
       case 'Slice':
-        this.expr(t.obj);
-        this.optional(t.lower, t.span);
-        this.optional(t.upper, t.span);
+        this.sliceOperands(t);
         fg.emit(t.span, Op.CALL_METHOD, this.name('get_slice'), 2);
         break;
     }

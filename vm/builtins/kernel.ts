@@ -91,6 +91,12 @@ export const builtins: BuiltinDef[] = [];
 /** The Func object of each builtin, by builtin index (for call chains). */
 export const builtinFuncs: Value[] = [];
 
+/** Parameters_Exception unless `min <= args.length <= max` (max -1: no limit). */
+export function checkCount(args: readonly Value[], min: number, max: number): void {
+  if (args.length < min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${min} needed).`);
+  if (max >= 0 && args.length > max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${max} allowed).`);
+}
+
 /** Creates a Func for a builtin. `bound` makes it a method (binds its receiver). */
 export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): Value {
   const idx = builtins.length;

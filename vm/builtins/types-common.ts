@@ -8,7 +8,7 @@ import { typeId } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { intNum, isFloat, isInt, listGet, listLen, strToJs, sym } from '../rts/objects.js';
-import { K, defMethods, getSlot, hooks, raise, type MethodImpl } from './kernel.js';
+import { K, defMethods, getSlot, hooks, raise, type MethodImpl, checkCount } from './kernel.js';
 import { typeError } from './operators.js';
 
 export const VM_FAIL = 'Function attempting to return fail, but caller can not handle failure.';
@@ -97,11 +97,7 @@ export function defTyped(cls: Value, clsPath: string, check: (v: Value) => boole
   );
 }
 
-/** Parameter count errors for creation functions (which receive the class first). */
-export function checkCount(args: readonly Value[], min: number, max: number): void {
-  if (args.length < min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${min} needed).`);
-  if (max >= 0 && args.length > max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${max} allowed).`);
-}
+export { checkCount };
 
 // -- Indices (language.md §11.10) ------------------------------------------------------
 

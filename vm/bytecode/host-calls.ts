@@ -6,7 +6,7 @@ import { T, FrameF, FuncF, PartialF, VArrayF } from '../rts/layout.js';
 import { getV, getI, setI, setV, typeId, getItem } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
-import { builtins, classOf, classPath, getSlot, raise, hooks } from '../builtins/kernel.js';
+import { builtins, checkCount, classOf, classPath, getSlot, raise, hooks } from '../builtins/kernel.js';
 import { genNext } from '../builtins/gen.js';
 import { setPumpGenerator } from '../builtins/types-data.js';
 import { Mode, frameForCall } from './frames.js';
@@ -52,15 +52,10 @@ export function callMethod(o: Value, name: number, args: readonly Value[]): Valu
   return callValue(getSlot(o, name), args);
 }
 
+/** Calls builtin `idx`; a generator gives only its first value here. */
 export function callBuiltin(idx: number, args: Value[]): Value {
-  const def = builtins[idx];
-  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
-  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
-  const saved = vs.curBuiltin;
-  vs.curBuiltin = idx + 1;
-  const r = def.fn(args);
-  vs.curBuiltin = saved;
-  if (def.gen !== undefined && r !== NONE) return genNext(r);
+  const r = callBuiltinRaw(idx, args);
+  if (builtins[idx].gen !== undefined && r !== NONE) return genNext(r);
   return r;
 }
 
@@ -99,10 +94,10 @@ export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value
   }
 }
 
+/** Calls builtin `idx` (for a generator: its start, giving the GenState). */
 function callBuiltinRaw(idx: number, args: Value[]): Value {
   const def = builtins[idx];
-  if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
-  if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+  checkCount(args, def.min, def.max);
   const saved = vs.curBuiltin;
   vs.curBuiltin = idx + 1;
   try {

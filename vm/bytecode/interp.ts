@@ -17,7 +17,7 @@ import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
 import { Mode, frameForCall } from './frames.js';
-import { K, ConvergeThrow, builtins, raise, mkException } from '../builtins/kernel.js';
+import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
 import { builtinObject } from '../builtins/builtin-objects.js';
@@ -235,7 +235,7 @@ export function run(entry: number): Value {
                 pre = pre.length === 0 ? all : pre.concat(all);
                 fn = getV(fn, PartialF.func);
               }
-              if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${classPathOf(fn)}'.`);
+              if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${rt.classPathOfValue(fn)}'.`);
               const codeId = getI(fn, FuncF.code);
               const resumePc = pc + (isMethod ? 3 : 2);
               if (codeId < 0) {
@@ -260,8 +260,7 @@ export function run(entry: number): Value {
                   }
                 }
                 const def = builtins[idx];
-                if (args.length < def.min) raise('Parameters_Exception', `Too few parameters (${args.length} passed, but ${def.min} needed).`);
-                if (def.max >= 0 && args.length > def.max) raise('Parameters_Exception', `Too many parameters (${args.length} passed, but a maximum of ${def.max} allowed).`);
+                checkCount(args, def.min, def.max);
                 vs.curBuiltin = idx + 1;
                 let r = def.fn(args);
                 vs.curBuiltin = 0;
@@ -269,7 +268,7 @@ export function run(entry: number): Value {
                   const state = r;
                   r = genNext(state);
                   if (gen && r !== NONE) {
-                    const seg = segStartAt(f, base);
+                    const seg = segStart(f);
                     pushGenMarker(f, sb, base, seg, state as unknown as number, resumePc);
                     sp = copySegment(sb, base);
                     I32[sb + sp++] = r as unknown as number;
@@ -298,7 +297,7 @@ export function run(entry: number): Value {
                 }
                 if (gen) {
                   // A plain builtin in a for condition: one value, then exhausted.
-                  const seg = segStartAt(f, base);
+                  const seg = segStart(f);
                   pushGenMarker(f, sb, base, seg, 0, resumePc);
                   sp = copySegment(sb, base);
                 } else sp = base;
@@ -311,7 +310,7 @@ export function run(entry: number): Value {
                 ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : Mode.NORMAL)
                 : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : Mode.NORMAL);
               if (gen) {
-                const seg = segStartAt(f, base);
+                const seg = segStart(f);
                 pushGenMarker(f, sb, base, seg, callee, resumePc);
                 I32[w(f, FrameF.sp)] = base + GEN_MARKER_SLOTS;
               } else {
@@ -410,7 +409,7 @@ export function run(entry: number): Value {
             }
             case Op.FUNC_DEFN: {
               const c = unit.codeIds[ops[pc + 1]];
-              I32[sb + sp++] = ops_mkFunc(c, vars as unknown as Value, unit.module) as unknown as number;
+              I32[sb + sp++] = rt.mkFunc(c, vars as unknown as Value, unit.module) as unknown as number;
               pc += 2;
               continue;
             }
@@ -608,19 +607,12 @@ export function run(entry: number): Value {
               continue;
             }
             case Op.GET_ITEM: {
-              const cw = I32[sb + sp - 2];
-              const iw = I32[sb + sp - 1];
-              if ((iw & 1) === 1 && (cw & 1) === 0 && (I32[cw >> 2] & 0x7f) === T.List) {
-                // List with a small-int index in range: read the item directly.
-                const len = I32[(cw + ListF.len) >> 2];
-                let idx = iw >> 1;
-                if (idx < 0) idx += len;
-                if (idx >= 0 && idx < len) {
-                  I32[sb + sp - 2] = I32[((I32[(cw + ListF.items) >> 2] + VArrayF.SIZE) >> 2) + idx];
-                  sp--;
-                  pc += 1;
-                  continue;
-                }
+              const item = listItemWord(I32[sb + sp - 2], I32[sb + sp - 1]);
+              if (item >= 0) {
+                I32[sb + sp - 2] = I32[item];
+                sp--;
+                pc += 1;
+                continue;
               }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
@@ -638,18 +630,12 @@ export function run(entry: number): Value {
               continue;
             }
             case Op.SET_ITEM: {
-              const cw = I32[sb + sp - 2];
-              const iw = I32[sb + sp - 1];
-              if ((iw & 1) === 1 && (cw & 1) === 0 && (I32[cw >> 2] & 0x7f) === T.List) {
-                const len = I32[(cw + ListF.len) >> 2];
-                let idx = iw >> 1;
-                if (idx < 0) idx += len;
-                if (idx >= 0 && idx < len) {
-                  I32[((I32[(cw + ListF.items) >> 2] + VArrayF.SIZE) >> 2) + idx] = I32[sb + sp - 3];
-                  sp -= 2;
-                  pc += 1;
-                  continue;
-                }
+              const item = listItemWord(I32[sb + sp - 2], I32[sb + sp - 1]);
+              if (item >= 0) {
+                I32[item] = I32[sb + sp - 3];
+                sp -= 2;
+                pc += 1;
+                continue;
               }
               I32[w(f, FrameF.sp)] = sp;
               I32[w(f, FrameF.pc)] = pc;
@@ -763,6 +749,18 @@ function cmpHolds(cmp: number, c: number): boolean {
 
 const NO_ARGS: Value[] = [];
 
+/**
+ * The fast path of indexing: for a List and a small-int index in range (negative counts
+ * from the end), the heap word index of the item; else -1 (take the general path).
+ */
+function listItemWord(c: number, i: number): number {
+  if ((i & 1) === 0 || (c & 1) === 1 || c === 0 || (I32[c >> 2] & 0x7f) !== T.List) return -1;
+  const len = I32[(c + ListF.len) >> 2];
+  let idx = i >> 1;
+  if (idx < 0) idx += len;
+  if (idx < 0 || idx >= len) return -1;
+  return ((I32[(c + ListF.items) >> 2] + VArrayF.SIZE) >> 2) + idx;
+}
 
 /** The builtin (index + 1) an indexing fast path stands for, for backtraces. */
 function itemBuiltin(c: number, forList: number, forDict: number): number {
@@ -801,27 +799,4 @@ function newInstance(args: Value[], caller: number): number {
   return fr;
 }
 
-function segStartAt(f: number, _base: number): number {
-  return segStart(f);
-}
-
-function findOwnOrPseudo(o: Value, s: number): Value {
-  if (isSmall(o)) return NONE;
-  const t = typeId(o);
-  if (t === T.Int64 || t === T.Float || t === T.String) return NONE;
-  const v = rt.ownOrPseudoSlot(o, s);
-  return v;
-}
-
-function classPathOf(v: Value): string {
-  return rt.classPathOfValue(v);
-}
-
-function ops_setSlot(o: Value, s: number, v: Value): void {
-  rt.setSlot(o, s, v);
-}
-
-function ops_mkFunc(codeId: number, closure: Value, module: Value): Value {
-  return rt.mkFunc(codeId, closure, module);
-}
 
