@@ -11,10 +11,10 @@ import { initBuiltinObjects } from './builtins/builtin-objects.js';
 import { installObjectTypes } from './builtins/types-object.js';
 import { installDataTypes } from './builtins/types-data.js';
 import { installSys, type SysInfo } from './builtins/mod-sys.js';
-import { installCTimeStrings } from './builtins/mod-c-time-strings.js';
+import { registerNativeModules } from './builtins/native-modules.js';
 import { toStrJs } from './builtins/operators.js';
 import { stderr, flushAll } from './builtins/out.js';
-import { defineNativeModule, linkUnits, loadUnit, moduleLookup, moduleTable } from './bytecode/modules.js';
+import { defineNativeModule, isNativeModuleName, linkUnits, loadUnit, moduleLookup, moduleTable } from './bytecode/modules.js';
 import { run, special } from './bytecode/interp.js';
 import { callValue } from './bytecode/host-calls.js';
 import { findField } from './rts/classes.js';
@@ -44,7 +44,7 @@ export function bootVM(info: SysInfo): void {
   setContainers(builtinsMod, excMod);
   initBuiltinObjects();
   installSys(info);
-  installCTimeStrings();
+  registerNativeModules();
   special.classNew = builtinIndexOf(findField(K.Class, sym('new')));
   special.objectInit = builtinIndexOf(findField(K.Object, sym('init')));
   special.listGet = builtinIndexOf(findField(K.List, sym('get'))) + 1;
@@ -59,7 +59,7 @@ function builtinIndexOf(f: Value): number {
 
 /** Names of the modules implemented inside the VM (import resolution stops here). */
 export function isNativeModule(name: string): boolean {
-  return moduleTable.has(name);
+  return isNativeModuleName(name);
 }
 
 /** How a program run ended. */

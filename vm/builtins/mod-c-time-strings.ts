@@ -6,11 +6,10 @@ import { typeId } from '../rts/ll.js';
 import { isSmall, type Value } from '../rts/value.js';
 import { allocList, allocString, listPush, mkInt, strBytes } from '../rts/objects.js';
 import { shadowGet, shadowMark, shadowPopTo, shadowPush } from '../rts/gc.js';
-import { K, defBuiltin } from './kernel.js';
+import { K } from './kernel.js';
 import { typeError } from './operators.js';
 import { forEachValue } from './types-data.js';
-import { defineNativeModule, setNativeDefn } from '../bytecode/modules.js';
-import { NONE } from '../rts/value.js';
+import { defModule } from './native-kit.js';
 
 function pair(sec: number, nsec: number): Value {
   const l = allocList(K.List, 2);
@@ -19,14 +18,7 @@ function pair(sec: number, nsec: number): Value {
   return l;
 }
 
-function defModule(name: string, fns: Record<string, [number, number, (a: Value[]) => Value]>): void {
-  const defs: Record<string, Value> = {};
-  for (const n of Object.keys(fns)) defs[n] = NONE;
-  const mod = defineNativeModule(name, defs);
-  for (const [n, [min, max, fn]] of Object.entries(fns)) setNativeDefn(mod, n, defBuiltin({ name: n, path: `${name}::${n}`, min, max, fn }, false, mod));
-}
-
-export function installCTimeStrings(): void {
+export function installCTime(): void {
   defModule('C_Time', {
     current: [0, 0, () => {
       const ms = Date.now();
@@ -37,6 +29,9 @@ export function installCTimeStrings(): void {
       return pair(Number(ns / 1000000000n), Number(ns % 1000000000n));
     }],
   });
+}
+
+export function installCStrings(): void {
   defModule('C_Strings', {
     join: [2, 2, (a) => {
       const sep = a[1];

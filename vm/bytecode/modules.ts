@@ -76,12 +76,38 @@ function definesFunctions(ops: Int32Array): boolean {
   return false;
 }
 
+/**
+ * Native modules other than Builtins, Exceptions and Sys are installed on first use, so a
+ * program pays start-up time only for the modules it imports.
+ */
+const nativeInstallers = new Map<string, () => void>();
+
+export function registerNativeModule(name: string, install: () => void): void {
+  nativeInstallers.set(name, install);
+}
+
+/** Is `name` a module implemented in the VM (installed or not yet)? */
+export function isNativeModuleName(name: string): boolean {
+  return moduleTable.has(name) || nativeInstallers.has(name);
+}
+
+/** The module object with id `modId`, installing a native module on first use; NONE if unknown. */
+export function findModule(modId: string): Value {
+  const m = moduleTable.get(modId);
+  if (m !== undefined) return m;
+  const install = nativeInstallers.get(modId);
+  if (install === undefined) return NONE;
+  nativeInstallers.delete(modId);
+  install();
+  return moduleTable.get(modId) ?? NONE;
+}
+
 /** Resolves every unit's imports to module objects (NONE if absent: Import_Exception when run). */
 export function linkUnits(): void {
   for (const u of units) {
     if (u.def === null) continue;
-    u.imports = u.def.imports.map((id) => moduleTable.get(id) ?? NONE);
-    u.def.packageEntries?.forEach((e, i) => setItem(getV(u.module, ModuleF.vars), VarsF.SIZE, i, moduleTable.get(e.modId) ?? NONE));
+    u.imports = u.def.imports.map((id) => findModule(id));
+    u.def.packageEntries?.forEach((e, i) => setItem(getV(u.module, ModuleF.vars), VarsF.SIZE, i, findModule(e.modId)));
   }
 }
 

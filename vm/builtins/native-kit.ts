@@ -1,0 +1,20 @@
+// Helpers for writing VM-implemented modules.
+
+import { NONE, type Value } from '../rts/value.js';
+import { defBuiltin } from './kernel.js';
+import { defineNativeModule, setNativeDefn } from '../bytecode/modules.js';
+
+/** A builtin function table: name -> [min args, max args (-1 = any), implementation]. */
+export type NativeFns = Record<string, [number, number, (a: Value[]) => Value]>;
+
+/**
+ * Defines native module `name` with the functions `fns` plus the extra definitions
+ * `values` (classes, constants), returning the module object.
+ */
+export function defModule(name: string, fns: NativeFns, values: Record<string, Value> = {}): Value {
+  const defs: Record<string, Value> = { ...values };
+  for (const n of Object.keys(fns)) defs[n] = NONE;
+  const mod = defineNativeModule(name, defs);
+  for (const [n, [min, max, fn]] of Object.entries(fns)) setNativeDefn(mod, n, defBuiltin({ name: n, path: `${name}::${n}`, min, max, fn }, false, mod));
+  return mod;
+}
