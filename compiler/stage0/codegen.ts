@@ -128,6 +128,12 @@ export function isFlat(e: A.Expr): boolean {
 
 const BINOPS: Record<A.BinaryOp, Op> = { '+': Op.ADD, '-': Op.SUB, '*': Op.MUL, '/': Op.DIV, '%': Op.MOD };
 const CMPOPS: Record<A.CompareOp, Op> = { is: Op.IS, '==': Op.EQ, '!=': Op.NEQ, '<': Op.LT, '<=': Op.LE, '>': Op.GT, '>=': Op.GE };
+/** Stores that push the stored value, and their forms that push nothing. */
+const STATEMENT_FORMS = new Map<number, Op>([
+  [Op.STORE_VAR, Op.ASSIGN_VAR],
+  [Op.SET_SLOT, Op.ASSIGN_SLOT],
+  [Op.SET_ITEM, Op.ASSIGN_ITEM],
+]);
 const AUGOPS: Record<string, Op> = { '+=': Op.ADD, '-=': Op.SUB, '*=': Op.MUL, '/=': Op.DIV };
 
 class FuncGen {
@@ -145,7 +151,12 @@ class FuncGen {
 
   constructor(readonly scope: Scope) {}
 
+  /** pc of the last instruction emitted, and the last pc a label was placed at. */
+  private lastPc = -1;
+  private labelledPc = -1;
+
   emit(span: A.Span, op: Op, ...operands: number[]): void {
+    this.lastPc = this.ops.length;
     this.posOffset.set(this.ops.length, span.offset);
     this.posLength.set(this.ops.length, span.length);
     this.ops.push(op, ...operands);
@@ -158,6 +169,22 @@ class FuncGen {
 
   place(label: Label): void {
     label.pc = this.ops.length;
+    this.labelledPc = this.ops.length;
+  }
+
+  /**
+   * Discards the top of stack. When it was just pushed by a store that nothing jumps
+   * past, the store becomes its statement form instead (one dispatch, not two).
+   */
+  emitPop(span: A.Span): void {
+    if (this.lastPc >= 0 && this.labelledPc !== this.ops.length) {
+      const statementForm = STATEMENT_FORMS.get(this.ops[this.lastPc]);
+      if (statementForm !== undefined) {
+        this.ops[this.lastPc] = statementForm;
+        return;
+      }
+    }
+    this.emit(span, Op.POP);
   }
 
 }
@@ -236,10 +263,10 @@ export class CodeGen {
     const sp = mod.span;
     fg.emit(sp, Op.BUILTIN, Builtin.null);
     fg.emit(sp, Op.STORE_VAR, scope.resolve('null', sp).index);
-    fg.emit(sp, Op.POP);
+    fg.emitPop(sp);
     fg.emit(sp, Op.MODULE);
     fg.emit(sp, Op.STORE_VAR, scope.resolve('self_module', sp).index);
-    fg.emit(sp, Op.POP);
+    fg.emitPop(sp);
     for (const d of mod.defns) this.boundStmt(d);
     fg.emit(sp, Op.BUILTIN, Builtin.null);
     fg.emit(sp, Op.RETURN);
@@ -376,17 +403,8 @@ export class CodeGen {
   /** Compiles `e` for its effect only, leaving nothing on the stack. */
   private exprForEffect(e: A.Expr): void {
     const fg = this.fg;
-    if (e.kind === 'Assign' && e.op === ':=' && e.targets.length === 1 && e.targets[0].kind === 'Var') {
-      const t = e.targets[0];
-      const r = fg.scope.resolve(t.name, t.span);
-      if (r.depth === 0) {
-        this.expr(e.value);
-        fg.emit(t.span, Op.ASSIGN_VAR, r.index);
-        return;
-      }
-    }
     this.expr(e);
-    fg.emit(e.span, Op.POP);
+    fg.emitPop(e.span);
   }
 
   /** Compiles flat `e` under a static failure range whose failures go to `onFail`. */
@@ -415,7 +433,7 @@ export class CodeGen {
     }
     if (isFlat(cond)) {
       this.staticallyBound(cond, onFail);
-      fg.emit(cond.span, Op.POP);
+      fg.emitPop(cond.span);
       fg.genMode = saved;
       return;
     }
@@ -487,7 +505,7 @@ export class CodeGen {
     fg.genMode = true;
     this.expr(e.cond);
     fg.genMode = false;
-    fg.emit(e.cond.span, Op.POP);
+    fg.emitPop(e.cond.span);
     this.loopBody(e.body, { frameDepth: fg.frames.length, isFor: true, continueLabel: null, breakLabel: broken });
     fg.emit(e.span, Op.FAIL);
     fg.frames.pop();
@@ -538,7 +556,7 @@ export class CodeGen {
     fg.place(handler);
     const exc = fg.scope.temp('exc');
     fg.emit(e.span, Op.STORE_VAR, exc);
-    fg.emit(e.span, Op.POP);
+    fg.emitPop(e.span);
     for (const c of e.catches) {
       const next = this.label();
       fg.emitJump(c.span, Op.ADD_FAILURE_FRAME, next);
@@ -551,7 +569,7 @@ export class CodeGen {
       if (c.into) {
         fg.emit(c.span, Op.LOAD_VAR, exc);
         this.storeVar(c.into.name, c.into.span);
-        fg.emit(c.span, Op.POP);
+        fg.emitPop(c.span);
       }
       this.body(c.body);
       if (asValue) fg.emit(e.span, Op.BUILTIN, Builtin.null);
@@ -682,7 +700,7 @@ export class CodeGen {
       case 'Conjunction':
         e.exprs.forEach((x, i) => {
           this.expr(x);
-          if (i < e.exprs.length - 1) fg.emit(x.span, Op.POP);
+          if (i < e.exprs.length - 1) fg.emitPop(x.span);
         });
         return;
       case 'Alternation':
@@ -816,7 +834,7 @@ export class CodeGen {
       fg.emit(it.span, Op.IMPORT, this.importIndex(r.modId));
       for (const d of r.defns) fg.emit(it.span, Op.MODULE_LOOKUP, this.name(d));
       this.storeVar(it.as ?? it.path[it.path.length - 1], it.span);
-      if (i < e.items.length - 1) fg.emit(it.span, Op.POP);
+      if (i < e.items.length - 1) fg.emitPop(it.span);
     });
   }
 
@@ -851,7 +869,7 @@ export class CodeGen {
       else if (f.kind === 'ClassDefn') this.classDefn(f);
       else this.expr(f.value);
       fg.emit(f.span, Op.CALL_METHOD, this.name('set_field'), 2);
-      fg.emit(f.span, Op.POP);
+      fg.emitPop(f.span);
     }
   }
 
@@ -868,7 +886,7 @@ export class CodeGen {
     fg.emit(e.span, Op.UNPACK, e.targets.length);
     for (const t of e.targets) {
       this.storeTarget(t, e.span);
-      fg.emit(t.span, Op.POP);
+      fg.emitPop(t.span);
     }
   }
 
@@ -893,7 +911,7 @@ export class CodeGen {
         this.sliceOperands(t);
         fg.emit(t.span, Op.LOAD_VAR, tmp);
         fg.emit(t.span, Op.CALL_METHOD, this.name('set_slice'), 3);
-        fg.emit(t.span, Op.POP);
+        fg.emitPop(t.span);
         return;
       }
     }

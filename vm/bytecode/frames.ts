@@ -4,6 +4,7 @@
 // innermost of each kind (-1 = none).
 
 import { alloc, allocPartlyZeroed } from '../rts/alloc.js';
+import { addCollectHook } from '../rts/gc.js';
 import { I32 } from '../rts/heap.js';
 import { T, FrameF, VarsF, FuncF, ModuleF } from '../rts/layout.js';
 import { getV, getI, setI, setV, setItem, val } from '../rts/ll.js';
@@ -57,8 +58,11 @@ export function stackBase(f: number): number {
  */
 export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number, nlocals = 0): number {
   const size = Math.max(1, code.def.maxStack);
+  const bytes = (FrameF.SIZE + 4 * (nlocals + size) + 7) & ~7;
   // Every header field is written here, so only the locals need zeroing.
-  const f = allocPartlyZeroed(T.Frame, FrameF.SIZE + 4 * (nlocals + size), 0);
+  let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
+  if (f !== 0) recycled[bytes >> 3] = I32[(f + FrameF.parent) >> 2];
+  else f = allocPartlyZeroed(T.Frame, bytes, 0);
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   for (let i = 0; i < nlocals; i++) I32[lb + i] = 0;
@@ -79,6 +83,24 @@ export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: V
   I32[w + (FrameF.depth >> 2)] = depth;
   if (depth > MAX_DEPTH) raise('VM_Exception', `Maximum recursion depth (${MAX_DEPTH}) exceeded.`);
   return f;
+}
+
+/**
+ * Frames that returned normally are dead (nothing refers to a frame but its callees,
+ * generator markers and the host, none of which exist for a NORMAL or NEW call), so they
+ * are kept for reuse by size, linked through their parent field: a call then costs no
+ * allocation and touches memory that is still in the cache. The lists are dropped before
+ * each collection, which reclaims those frames as garbage.
+ */
+const RECYCLE_LIMIT = 1024;
+const recycled = new Int32Array(RECYCLE_LIMIT >> 3);
+addCollectHook(() => recycled.fill(0));
+
+export function recycleFrame(f: number): void {
+  const bytes = (I32[f >> 2] >>> 8) << 3;
+  if (bytes >= RECYCLE_LIMIT) return;
+  I32[(f + FrameF.parent) >> 2] = recycled[bytes >> 3];
+  recycled[bytes >> 3] = f;
 }
 
 /**

@@ -357,7 +357,10 @@ export function run(entry: number): Value {
               pc += 2;
               continue;
             }
-            case Op.SET_SLOT: {
+            case Op.SET_SLOT:
+            case Op.ASSIGN_SLOT: {
+              // The statement form also pops the value.
+              const popped = ops[pc] === Op.SET_SLOT ? 1 : 2;
               const ow = I32[sb + sp - 1];
               if ((ow & 1) === 0 && (I32[ow >> 2] & 0x7f) === T.Object) {
                 const ic = code.ic;
@@ -369,7 +372,7 @@ export function run(entry: number): Value {
                   const inl = ((I32[ow >> 2] >>> 8) << 1) - (ObjectF.SIZE >> 2);
                   if (idx < inl) I32[((ow + ObjectF.SIZE) >> 2) + idx] = I32[sb + sp - 2];
                   else I32[((I32[(ow + ObjectF.spill) >> 2] + VArrayF.SIZE) >> 2) + idx - inl] = I32[sb + sp - 2];
-                  sp--;
+                  sp -= popped;
                   pc += 2;
                   continue;
                 }
@@ -377,7 +380,7 @@ export function run(entry: number): Value {
               const o = I32[sb + sp - 1] as unknown as Value;
               const v = I32[sb + sp - 2] as unknown as Value;
               storeSlot(o, nameSyms[ops[pc + 1]], v, code.ic, 3 * pc);
-              sp--;
+              sp -= popped;
               pc += 2;
               continue;
             }
@@ -629,11 +632,13 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
-            case Op.SET_ITEM: {
+            case Op.SET_ITEM:
+            case Op.ASSIGN_ITEM: {
+              const popped = ops[pc] === Op.SET_ITEM ? 2 : 3;
               const item = listItemWord(I32[sb + sp - 2], I32[sb + sp - 1]);
               if (item >= 0) {
                 I32[item] = I32[sb + sp - 3];
-                sp -= 2;
+                sp -= popped;
                 pc += 1;
                 continue;
               }
@@ -647,7 +652,7 @@ export function run(entry: number): Value {
                 sp -= 3;
                 break; // failed: handled after the switch
               }
-              sp -= 2;
+              sp -= popped;
               pc += 1;
               continue;
             }

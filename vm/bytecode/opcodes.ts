@@ -95,6 +95,8 @@ export const OPS = [
   { name: 'SET_ITEM', operands: [], pops: 3, pushes: 1, flow: 'next', fails: true, doc: '[v, c, i] -> [v] after c.set(i, v).' },
   { name: 'COMPARE_BRANCH', operands: ['cmp', 'target'], pops: 2, pushes: 0, flow: 'branch', doc: 'A condition that is one comparison: [a, b] -> [], jumping to t unless `a cmp b` holds.' },
   { name: 'ASSIGN_VAR', operands: ['var'], pops: 1, pushes: 0, flow: 'next', doc: 'Statement `x := e`: pop the top of stack into local variable i (STORE_VAR then POP).' },
+  { name: 'ASSIGN_SLOT', operands: ['name'], pops: 2, pushes: 0, flow: 'next', doc: 'Statement `o.name := v`: [v, o] -> [] (SET_SLOT then POP).' },
+  { name: 'ASSIGN_ITEM', operands: [], pops: 3, pushes: 0, flow: 'next', fails: true, doc: 'Statement `c[i] := v`: [v, c, i] -> [] after c.set(i, v) (SET_ITEM then POP).' },
 ] as const satisfies readonly OpDef[];
 
 /** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
@@ -160,6 +162,8 @@ export const enum Op {
   SET_ITEM,
   COMPARE_BRANCH,
   ASSIGN_VAR,
+  ASSIGN_SLOT,
+  ASSIGN_ITEM,
 }
 
 export const OP_COUNT = OPS.length;

@@ -8,7 +8,7 @@ import { NONE, smallOf, type Value } from '../rts/value.js';
 import { EXC, ConvergeThrow, raise, mkException } from '../builtins/kernel.js';
 import { instrWords } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, isHostMode, stackBase } from './frames.js';
+import { Mode, isHostMode, recycleFrame, stackBase } from './frames.js';
 import { vs } from './state.js';
 import { w, copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 
@@ -43,6 +43,7 @@ export function returnFromFrame(f: number, v: Value): number {
     I32[psb + psp++] = I32[w(f, FrameF.result)];
     I32[w(parent, FrameF.sp)] = psp;
     I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+    recycleFrame(f);
     return parent;
   }
   if (mode === Mode.GEN) {
@@ -66,6 +67,7 @@ export function returnFromFrame(f: number, v: Value): number {
   I32[psb + psp++] = v as unknown as number;
   I32[w(parent, FrameF.sp)] = psp;
   I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+  recycleFrame(f);
   return parent;
 }
 

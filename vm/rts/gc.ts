@@ -53,6 +53,15 @@ export function addRootScanner(f: (mark: Marker) => void): void {
   rootScanners.push(f);
 }
 
+/**
+ * Functions run before each collection: caches of dead objects kept outside the heap's
+ * free space (such as recycled frames) must forget them, since sweeping reclaims them.
+ */
+const collectHooks: (() => void)[] = [];
+export function addCollectHook(f: () => void): void {
+  collectHooks.push(f);
+}
+
 /** Values kept alive for the life of the VM (builtin classes, interned names...). */
 const permanent: number[] = [];
 export function addPermanentRoot(v: Value): void {
@@ -152,6 +161,7 @@ function endRun(p: number, bytes: number, runs: number[]): void {
 
 /** Collects garbage. Only call at a safepoint: every live value must be reachable from roots. */
 export function collect(): void {
+  for (const h of collectHooks) h();
   retireRegion();
   markAll();
   sweep();

@@ -86,7 +86,7 @@ test("the compiler's declared max stack is exactly the verifier's computed depth
 test('the disassembler prints every instruction of compiled units by name', (t) => {
   const u = compileSource(SAMPLE_SOURCES.control, 'control');
   const text = disassemble(u);
-  for (const name of ['ADD_FAILURE_FRAME', 'APPLY_GEN', 'ADD_EXCEPTION_FRAME', 'UNPACK', 'FUNC_DEFN', 'DICT', 'SET_SLOT']) t.regex(text, new RegExp(`\\b${name}\\b`));
+  for (const name of ['ADD_FAILURE_FRAME', 'APPLY_GEN', 'ADD_EXCEPTION_FRAME', 'UNPACK', 'FUNC_DEFN', 'DICT', 'ASSIGN_SLOT']) t.regex(text, new RegExp(`\\b${name}\\b`));
   t.regex(text, /const \d+: int 12345678901234/);
   t.regex(text, /import 1: Exceptions/);
 });

@@ -74,6 +74,8 @@ const OP_ENUM: Record<OpName, number> = {
   SET_ITEM: Op.SET_ITEM,
   COMPARE_BRANCH: Op.COMPARE_BRANCH,
   ASSIGN_VAR: Op.ASSIGN_VAR,
+  ASSIGN_SLOT: Op.ASSIGN_SLOT,
+  ASSIGN_ITEM: Op.ASSIGN_ITEM,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
