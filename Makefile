@@ -37,3 +37,7 @@ bench: build
 clean:
 	rm -rf build
 	find . -name '*.cvb' -not -path './node_modules/*' -delete
+	# Cached executables: extension-less files starting with the executable's #! line.
+	find . -type f ! -name '*.*' -not -path './node_modules/*' -not -path './.git/*' -size -64M \
+	  -exec grep -l -m1 -s '^#! /usr/bin/env converge$$' {} + | while read -r f; do \
+	    head -c 40 "$$f" | grep -q CONVEXEC && rm -f "$$f"; done; true

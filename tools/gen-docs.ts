@@ -172,15 +172,37 @@ verifier checks that ranges are disjoint, start, end and target are instruction
 boundaries, no marker instruction lies inside a range, and the stack holds exactly depth
 at start (and never less inside).
 
-After the last function comes one string: the id of the compiler that produced the file
-(a hash of the compiler's sources, set when the VM is built; auto-make treats a cache made
-by another compiler as stale). The file must end right after it. The loader (vm/bytecode/format-cvb.ts)
+After the last function come the package entries: a word, -1 for a module; for a package
+(a directory of modules) the number of entries, equal to the number of top-level
+variables, then two strings per entry (its name and the module id it stands for). Then one
+string: the id of the compiler that produced the file (a hash of the compiler's sources,
+set when the VM is built; auto-make treats a cache made by another compiler as stale). The
+file must end right after it. The loader (vm/bytecode/format-cvb.ts)
 checks every count and length against the bytes that remain (counts above 2^24 are
 corrupt, not large) and throws \`LoadError\` naming the byte offset; it never throws
 anything else and never allocates more than the file can describe. It also checks that
 the parameters (plus a varargs parameter) fit in the variables. The verifier then
 checks the code, as above, and throws \`VerifyError\` naming the function and pc.
 \`converge --dis file.cvb\` loads, verifies and disassembles a file.
+
+## Executables and libraries
+
+A linked file is a list of module files (vm/bytecode/format-linked.ts):
+
+| Field | Encoding |
+|---|---|
+| prefix | executables only: the line \`#! /usr/bin/env converge\` padded with newlines to a multiple of 8 bytes, so the file can be run directly |
+| magic | the 8 bytes \`CONVEXEC\` (executable) or \`CONVLIBR\` (library, \`.cvl\`) |
+| version | word, currently 1 |
+| modules | word count (at least 1), then each module as a string holding a whole .cvb file |
+
+An executable holds every module a program needs, its main module first; a library's first
+module is its package. The executable magic is recognised only at the start of a file or
+right after its \`#!\` line and the padding newlines. Auto-make writes the linked program as
+the *cached executable* (the source path without its extension, mode 0755, never replacing
+a file that is not an executable) and runs it directly while it is up to date: made by this
+compiler, and no linked module's source newer than it. \`converge prog\` runs an executable
+\`prog\`; \`converge --dis prog\` disassembles every module in it.
 `;
 
 /** The text of docs/bytecode.md. */

@@ -10,7 +10,8 @@ import { readFileSync, realpathSync, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bootVM, isNativeModule, runProgram } from './vm.js';
-import { make } from './automake.js';
+import { make, makeProgram } from './automake.js';
+import { executableStart, readExecutable } from './bytecode/format-linked.js';
 import { CompileError, formatCompileError } from '../compiler/stage0/errors.js';
 import { LoadError, readUnit } from './bytecode/format-cvb.js';
 import { VerifyError, verifyUnit } from './bytecode/verify.js';
@@ -62,8 +63,15 @@ function main(argv: string[]): number {
   const env = { includes: [join(repoRoot, 'stdlib')], isNativeModule };
   bootVM({ argv: rest.slice(1), vmPath: join(repoRoot, 'bin', 'converge'), programPath: realpathSync(file) });
 
+  // A linked executable is run as it is; anything else is source to auto-make.
+  const head = readFileSync(file).subarray(0, 4096);
+  const linked = executableStart(head) >= 0 ? readExecutable(readFileSync(file), file) : null;
+  if (linked !== null) for (const u of linked) verifyUnit(u);
+
   if (args.dis) {
-    if (file.endsWith('.cvb')) {
+    if (linked !== null) {
+      for (const u of linked) process.stdout.write(disassemble(u));
+    } else if (file.endsWith('.cvb')) {
       const u = readUnit(readFileSync(file), file);
       verifyUnit(u);
       process.stdout.write(disassemble(u));
@@ -73,9 +81,9 @@ function main(argv: string[]): number {
     return 0;
   }
 
-  let units;
+  let units = linked;
   try {
-    units = make(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) });
+    units ??= makeProgram(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) });
   } catch (e) {
     if (e instanceof CompileError) {
       const where = (e as CompileError & { file?: string }).file ?? file;

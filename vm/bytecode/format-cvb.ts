@@ -6,7 +6,7 @@
 import { CODE_FLAG_BOUND, CODE_FLAG_LOOP, CODE_FLAG_VARARGS, type CodeDef, type Const, type UnitDef } from './unit.js';
 
 export const MODULE_MAGIC = 'CONVMODL';
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 export class LoadError extends Error {
   constructor(readonly path: string, message: string) {
@@ -14,7 +14,7 @@ export class LoadError extends Error {
   }
 }
 
-class Writer {
+export class Writer {
   private buf = new Uint8Array(4096);
   private view = new DataView(this.buf.buffer);
   len = 0;
@@ -45,6 +45,11 @@ class Writer {
   }
   str(s: string): void {
     this.bytes(Buffer.from(s, 'utf8'));
+  }
+  rawBytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
   }
   raw(s: string): void {
     this.room(s.length);
@@ -100,6 +105,12 @@ export function writeUnit(u: UnitDef): Uint8Array {
     w.u32(c.varNames.length);
     for (const s of c.varNames) w.str(s);
   }
+  const entries = u.packageEntries ?? [];
+  w.u32(u.packageEntries === undefined ? -1 : entries.length);
+  for (const e of entries) {
+    w.str(e.name);
+    w.str(e.modId);
+  }
   w.str(u.compilerId ?? '');
   return w.result();
 }
@@ -107,7 +118,7 @@ export function writeUnit(u: UnitDef): Uint8Array {
 /** Generous sanity bounds: a file claiming more than this is corrupt, not big. */
 const MAX_COUNT = 1 << 24;
 
-class Reader {
+export class Reader {
   private pos = 0;
   private view: DataView;
   constructor(private readonly b: Uint8Array, private readonly path: string) {
@@ -155,6 +166,13 @@ class Reader {
   }
   atEnd(): boolean {
     return this.pos === this.b.length;
+  }
+  /** The next n bytes (n checked against the file), as a view. */
+  take(n: number): Uint8Array {
+    this.need(n);
+    const out = this.b.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
   }
 }
 
@@ -225,7 +243,15 @@ export function readUnit(b: Uint8Array, path: string): UnitDef {
     codes.push({ name: cname, ops, positions, maxStack, nVars, nParams, defaults, failRanges, varargs, isBound: (flags & CODE_FLAG_BOUND) !== 0, hasLoop: (flags & CODE_FLAG_LOOP) !== 0, varNames });
   }
   if (codes[0].nVars !== topVars.length) r.fail('module initialisation code does not match its top-level variables');
+  // A package unit lists its entries (-1: not a package), one per top-level variable.
+  const nentries = r.u32();
+  let packageEntries: { name: string; modId: string }[] | undefined;
+  if (nentries !== -1) {
+    if (nentries !== topVars.length) r.fail(`package with ${nentries} entries for ${topVars.length} top-level variables`);
+    packageEntries = [];
+    for (let i = 0; i < nentries; i++) packageEntries.push({ name: r.str(), modId: r.str() });
+  }
   const compilerId = r.str();
   if (!r.atEnd()) r.fail('trailing bytes after the compiler id');
-  return { name, modId, srcPath, consts, imports, topVars, codes, srcMtime, ...(compilerId !== '' ? { compilerId } : {}) };
+  return { name, modId, srcPath, consts, imports, topVars, codes, srcMtime, ...(compilerId !== '' ? { compilerId } : {}), ...(packageEntries !== undefined ? { packageEntries } : {}) };
 }

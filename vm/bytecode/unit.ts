@@ -51,14 +51,14 @@ export interface UnitDef {
   /** Modification time (ms) of the source when compiled, for cache checks. */
   readonly srcMtime: number;
   /**
-   * For a package (a directory): its entries, in topVars order. The VM sets each
-   * definition to the entry's module object when linking; nothing is compiled.
-   */
-  /**
    * Which compiler produced the unit (a hash of the compiler's sources, set at build
    * time); a cache made by another compiler is stale. Absent in hand-made units.
    */
   readonly compilerId?: string;
+  /**
+   * For a package (a directory): its entries, in topVars order. The VM sets each
+   * definition to the entry's module object when linking; nothing is compiled.
+   */
   readonly packageEntries?: readonly { readonly name: string; readonly modId: string }[];
 }
 

@@ -132,6 +132,11 @@ function structure(b: Uint8Array): { counts: number[]; code: number[] } {
     for (let j = 0; j < nnames; j++) str();
   }
   counts.push(p);
+  const nentries = word(); // package entries, -1 for a module
+  for (let i = 0; i < nentries; i++) {
+    str();
+    str();
+  }
   str(); // the compiler id
   if (p !== b.length) throw new Error(`structure walk ended at ${p} of ${b.length}`);
   return { counts, code };
@@ -316,7 +321,7 @@ test('fuzz corpus structure walk matches the format (so length mutations hit rea
   const s = structure(b);
   // name, modId, srcPath, #consts, const string, #imports, import string, #topVars, top var,
   // #codes, code name, maxStack, nVars, nParams, #ops, #failure ranges, #names, var name,
-  // and the compiler id's length.
+  // #package entries and the compiler id's length.
   t.is(s.counts.length, 20);
   t.deepEqual(s.code.length, 2);
   for (const at of s.counts) {

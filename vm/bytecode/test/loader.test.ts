@@ -150,8 +150,9 @@ test('LoadError: bad constant tag, default flag, function flags and counts', (t)
   loadErr(t, withWord(b, nconstsAt, -1), /bad constant count -1/);
   loadErr(t, withWord(b, nconstsAt, 1 << 25), /bad constant count/);
   // The function record ends: flags, nops (3), 3 op words, 6 position words, no failure
-  // ranges (a count of 0), 2 names of 2 bytes; then the file ends with an empty compiler id.
-  const flagsAt = b.length - (4 + 3 * 4 + 6 * 4 + 4 + 4 + 2 * 8 + 4) - 4;
+  // ranges (a count of 0), 2 names of 2 bytes; then the file ends with no package entries
+  // (-1) and an empty compiler id.
+  const flagsAt = b.length - (4 + 3 * 4 + 6 * 4 + 4 + 4 + 2 * 8 + 4 + 4) - 4;
   t.is(w.getInt32(flagsAt - 20, true), 0, 'layout assumption: empty function name before the flags');
   loadErr(t, withWord(b, flagsAt - 4, 2), /bad default flag 2/);
   loadErr(t, withWord(b, flagsAt, 8), /bad function flags 8/);
