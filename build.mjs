@@ -2,7 +2,8 @@
 // Entry points are listed here once; `make` calls this script.
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { inlineLlPlugin } from './tools/inline-ll.mjs';
 
 const watchTests = process.argv.includes('--tests');
 
@@ -24,6 +25,8 @@ const common = {
   sourcemap: 'linked',
   external: ['koffi'],
   logLevel: 'warning',
+  // ll operations are expanded in place (tools/inline-ll.mjs).
+  plugins: [inlineLlPlugin(resolve('vm/rts/ll.ts'))],
   // esbuild's ESM output needs `require` for koffi (a CommonJS native module).
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };
