@@ -40,8 +40,20 @@ function fail(msg: string, status = 1): never {
   process.exit(status);
 }
 
+// The index of the program file in argv: the VM's options (all flags, none takes a value)
+// come before it, optionally ended by "--". Only that prefix is given to minimist, which would
+// otherwise remove the first "--" anywhere, including one meant for the program.
+function programIndex(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return i + 1;
+    if (!argv[i].startsWith('-') || argv[i] === '-') return i;
+  }
+  return argv.length;
+}
+
 function main(argv: string[]): number {
-  const args = minimist(argv, {
+  const progAt = programIndex(argv);
+  const args = minimist(argv.slice(0, progAt), {
     boolean: ['v', 'f', 'gc-stress', 'dis', 'help'],
     stopEarly: true,
     unknown: (a) => {
@@ -55,7 +67,7 @@ function main(argv: string[]): number {
   }
   const verbose = args.v === true ? 1 : 0;
   settings.gcStress = args['gc-stress'] === true || process.env.CONVERGE_GC_STRESS === '1';
-  const rest = args._.map(String);
+  const rest = [...args._.map(String), ...argv.slice(progAt)];
   if (rest.length === 0) fail(`converge: no program given (the interactive interpreter is not available yet).\n${USAGE}`);
   const file = rest[0];
   if (!existsSync(file) || !statSync(file).isFile()) fail(`converge: No such file '${file}'.`);
