@@ -199,16 +199,6 @@ export function mkIntWords(lo: number, hi: number): Value {
   return val(p);
 }
 
-/** The low 32 bits of an Int (two's complement). */
-export function intLo(v: Value): number {
-  return isSmall(v) ? smallOf(v) : getI(v, Int64F.lo);
-}
-
-/** The high 32 bits of an Int (two's complement). */
-export function intHi(v: Value): number {
-  return isSmall(v) ? smallOf(v) >> 31 : getI(v, Int64F.hi);
-}
-
 export function isInt(v: Value): boolean {
   return isSmall(v) || (v !== NONE && typeId(v) === T.Int64);
 }
