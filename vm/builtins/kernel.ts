@@ -59,6 +59,10 @@ export const hooks = {
     throw new Error('internal error: interpreter not initialised');
   },
   genCall: -1,
+  /** Initialises module `m` if that has not started (running its top level to completion). */
+  importModule: (_m: Value): void => {
+    throw new Error('internal error: interpreter not initialised');
+  },
 };
 
 /** Calls method `name` of `o` (the re-entrant path; failure is NONE). */

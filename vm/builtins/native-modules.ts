@@ -3,8 +3,16 @@
 
 import { registerNativeModule } from '../bytecode/modules.js';
 import { installCTime, installCStrings } from './mod-c-time-strings.js';
+import { installArray } from './mod-array.js';
+import { installRandom } from './mod-random.js';
+import { installVM } from './mod-vm.js';
+import { installThread } from './mod-thread.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
   registerNativeModule('C_Strings', installCStrings);
+  registerNativeModule('Array', installArray);
+  registerNativeModule('Random', installRandom);
+  registerNativeModule('VM', installVM);
+  registerNativeModule('Thread', installThread);
 }

@@ -2,7 +2,7 @@
 // call, pumping a generator call, and calls wrapped as builtin generators (for apply).
 
 import { I32 } from '../rts/heap.js';
-import { T, FrameF, FuncF, PartialF, VArrayF } from '../rts/layout.js';
+import { T, FrameF, FuncF, ModuleF, PartialF, VArrayF } from '../rts/layout.js';
 import { getV, getI, setI, setV, typeId, getItem } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
@@ -13,6 +13,7 @@ import { Mode, frameForCall } from './frames.js';
 import { vs } from './state.js';
 import { w } from './markers.js';
 import { run } from './interp.js';
+import { importModule } from './modules.js';
 
 // -- Calls from TypeScript ------------------------------------------------------
 
@@ -153,7 +154,22 @@ export function startCall(fn: Value, args: readonly Value[]): Value {
   return newGen(GEN_CALL, f as unknown as Value);
 }
 
+/**
+ * Runs a module's initialisation from TypeScript (VM::import_module). As with IMPORT, the
+ * module counts as initialised once its top level ends, normally or by an exception.
+ */
+function importFromHost(m: Value): void {
+  const f = importModule(m, vs.curFrame, Mode.HOST | (vs.curBuiltin << 4));
+  if (f === 0) return;
+  try {
+    run(f);
+  } finally {
+    setI(m, ModuleF.state, 2);
+  }
+}
+
 hooks.call = (fn, args) => callValue(fn, args);
+hooks.importModule = importFromHost;
 hooks.startCall = startCall;
 hooks.genCall = GEN_CALL;
 setPumpGenerator(pumpGenerator);

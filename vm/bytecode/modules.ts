@@ -102,6 +102,21 @@ export function findModule(modId: string): Value {
   return moduleTable.get(modId) ?? NONE;
 }
 
+/**
+ * Removes module `modId` from the module table (a native module not yet installed is
+ * forgotten too). False if there was no such module.
+ */
+export function forgetModule(modId: string): boolean {
+  const had = moduleTable.delete(modId);
+  return nativeInstallers.delete(modId) || had;
+}
+
+/** Every module the VM knows, native modules included (installing those not yet used). */
+export function allModules(): Value[] {
+  for (const name of [...nativeInstallers.keys()]) findModule(name);
+  return [...moduleTable.values()];
+}
+
 /** Resolves every unit's imports to module objects (NONE if absent: Import_Exception when run). */
 export function linkUnits(): void {
   for (const u of units) {

@@ -12,16 +12,27 @@ import { lineColumn } from '../../compiler/stage0/errors.js';
 import { builtins } from '../builtins/kernel.js';
 import { codes } from './loaded.js';
 import { Mode } from './frames.js';
+import { vs } from './state.js';
 
-export function recordChain(exc: Value, f: number, curBuiltin: number): void {
-  if (getV(exc, ExceptionF.chain) !== NONE) return;
+/**
+ * The active calls from frame `f` outwards as (code id, pc) pairs, innermost first, the
+ * builtin `curBuiltin` (index + 1, or 0) first of all and builtins that called back into
+ * Converge code as (-1 - index, 0); at most `limit` pairs.
+ */
+function chainPairs(f: number, curBuiltin: number, limit = Infinity): number[] {
   const pairs: number[] = [];
   if (curBuiltin > 0) pairs.push(-curBuiltin, 0);
-  for (let fr = f; fr !== 0; fr = I32[(fr + FrameF.parent) >> 2]) {
+  for (let fr = f; fr !== 0 && pairs.length < 2 * limit; fr = I32[(fr + FrameF.parent) >> 2]) {
     pairs.push(I32[(fr + FrameF.code) >> 2], I32[(fr + FrameF.pc) >> 2]);
     const mode = I32[(fr + FrameF.mode) >> 2];
     if ((mode & 15) === Mode.HOST && mode >> 4 > 0) pairs.push(-(mode >> 4), 0);
   }
+  return pairs;
+}
+
+export function recordChain(exc: Value, f: number, curBuiltin: number): void {
+  if (getV(exc, ExceptionF.chain) !== NONE) return;
+  const pairs = chainPairs(f, curBuiltin);
   const a = allocVArray(pairs.length);
   for (let i = 0; i < pairs.length; i++) setItem(a, VArrayF.SIZE, i, small(pairs[i]));
   setI(a, VArrayF.len, pairs.length);
@@ -47,6 +58,22 @@ export function chainOf(exc: Value): ChainEntry[] {
     else out.push({ builtin: null, codeId: c, pc });
   }
   return out;
+}
+
+/**
+ * Entry `level` of the running call chain (0 = the builtin running now, 1 = its caller...)
+ * as [code id, pc] with a negative code id for a builtin; `depth` if the chain is shorter.
+ */
+export function continuationAt(level: number): [number, number] | { depth: number } {
+  const pairs = chainPairs(vs.curFrame, vs.curBuiltin, level + 1);
+  if (2 * level >= pairs.length) return { depth: pairs.length >> 1 };
+  return [pairs[2 * level], pairs[2 * level + 1]];
+}
+
+/** A code position's source span: [offset, length] in its module's source. */
+export function srcSpan(codeId: number, pc: number): [number, number] {
+  const pos = codes[codeId].def.positions;
+  return [pos[2 * pc], pos[2 * pc + 1]];
 }
 
 const sources = new Map<string, Uint8Array | null>();

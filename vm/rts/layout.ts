@@ -24,6 +24,7 @@ export const enum T {
   Frame = 18,
   GenState = 19,
   Handle = 20,
+  Array = 21,
 }
 
 /** a free block left by the sweeper. */
@@ -222,11 +223,21 @@ export const enum HandleF {
   SIZE = 20,
 }
 
+/** a packed numeric array (Array module): len elements of element kind elem, stored in the Bytes object data (never traced). */
+export const enum ArrayF {
+  map = 4, // value
+  spill = 8, // value
+  len = 12, // i32
+  elem = 16, // i32
+  data = 20, // value
+  SIZE = 24,
+}
+
 /** Word offsets of the traced (value) fields of each type, by type id. */
-export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2, 3, 4, 5], [5, 6, 7], [1, 2]];
+export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2, 3, 4, 5], [5, 6, 7], [1, 2], [1, 2, 5]];
 /** 1 where the tail holds values the GC must trace, by type id. */
-export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0];
+export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0];
 /** Byte size of the fixed part of each type (where its tail starts), by type id. */
-export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 60, 32, 20];
+export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 60, 32, 20, 24];
 /** Names of the types, by type id (for debugging output). */
-export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle"];
+export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle", "Array"];

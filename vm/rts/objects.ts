@@ -99,6 +99,19 @@ function copyBytes(from: number, to: number, n: number): void {
   }
 }
 
+/** Copies n bytes from byte offset `srcOff` of object `src` to byte offset `dstOff` of `dst`. */
+export function copyObjectBytes(src: Value, srcOff: number, dst: Value, dstOff: number, n: number): void {
+  copyBytes(addr(src) + srcOff, addr(dst) + dstOff, n);
+}
+
+/** A new string of the n bytes at byte offset `off` of object `src` (packed data, buffers). */
+export function strFromObjectBytes(src: Value, off: number, n: number): Value {
+  const p = alloc(T.String, StringF.SIZE + n);
+  setI(p, StringF.len, n);
+  copyBytes(addr(src) + off, p + StringF.SIZE, n);
+  return val(p);
+}
+
 export function strConcat(a: Value, b: Value): Value {
   const na = strLen(a);
   const nb = strLen(b);
@@ -171,6 +184,18 @@ export function mkIntBig(b: bigint): Value {
   const p = alloc(T.Int64, Int64F.SIZE);
   setI(p, Int64F.lo, Number(BigInt.asIntN(32, b)));
   setI(p, Int64F.hi, Number(BigInt.asIntN(32, b >> 32n)));
+  return val(p);
+}
+
+/**
+ * An Int from its two's-complement 32-bit halves: a small int when it fits (so packed
+ * integer reads allocate nothing in the common case), else a box.
+ */
+export function mkIntWords(lo: number, hi: number): Value {
+  if (hi === lo >> 31 && fitsSmall(lo)) return small(lo);
+  const p = alloc(T.Int64, Int64F.SIZE);
+  setI(p, Int64F.lo, lo);
+  setI(p, Int64F.hi, hi);
   return val(p);
 }
 
@@ -398,7 +423,7 @@ export function allocObject(cls: Value, type: T.Object | T.Exception = T.Object)
 }
 
 export function isSlotted(type: number): boolean {
-  return type === T.Object || type === T.Exception || type === T.Class || type === T.List || type === T.Dict || type === T.Set || type === T.Func || type === T.Partial || type === T.Module || type === T.Handle;
+  return type === T.Object || type === T.Exception || type === T.Class || type === T.List || type === T.Dict || type === T.Set || type === T.Func || type === T.Partial || type === T.Module || type === T.Handle || type === T.Array;
 }
 
 // -- Functions ----------------------------------------------------------------

@@ -106,6 +106,11 @@ export const STRUCTS = {
     fields: [['kind', 'i32'], ['i', 'i32'], ['j', 'i32'], ['k', 'i32'], ['a', 'value'], ['b', 'value'], ['c', 'value']],
   },
   Handle: { id: 20, doc: 'a slotted object wrapping a host resource (file, pattern) by index', fields: [...SLOTTED, ['handle', 'i32'], ['kind', 'i32']] },
+  Array: {
+    id: 21,
+    doc: 'a packed numeric array (Array module): len elements of element kind elem, stored in the Bytes object data (never traced)',
+    fields: [...SLOTTED, ['len', 'i32'], ['elem', 'i32'], ['data', 'value']],
+  },
 } as const satisfies Record<string, StructDecl>;
 
 export type StructName = keyof typeof STRUCTS;

@@ -26,6 +26,9 @@ import {
   mkFloat,
   mkInt,
   mkIntBig,
+  mkIntWords,
+  copyObjectBytes,
+  strFromObjectBytes,
   ownSlot,
   setOwnSlot,
   slotGet,
@@ -171,6 +174,29 @@ test('ints: mkIntBig wraps to 64-bit two\'s complement', (t) => {
     t.is(intBig(mkIntBig(b)), b, `${b} round-trips`);
   }
   t.is(intNum(mkIntBig((1n << 53n) - 1n)), 2 ** 53 - 1);
+});
+
+test('ints: mkIntWords builds an Int from its 32-bit halves, small when it fits', (t) => {
+  const words = (b: bigint): [number, number] => [Number(BigInt.asIntN(32, b)), Number(BigInt.asIntN(32, b >> 32n))];
+  for (const b of [0n, 1n, -1n, BigInt(SMALL_MAX), BigInt(SMALL_MIN), BigInt(SMALL_MAX) + 1n, BigInt(SMALL_MIN) - 1n, 0x7fff_ffffn, -0x8000_0000n, 0xffff_ffffn, 0x1_0000_0000n, -0x1_0000_0001n, (1n << 63n) - 1n, -(1n << 63n)]) {
+    const v = mkIntWords(...words(b));
+    t.is(intBig(v), b, `${b} round-trips`);
+    t.is(isSmall(v), b >= BigInt(SMALL_MIN) && b <= BigInt(SMALL_MAX), `${b} small iff in range`);
+  }
+  // A high word that is not the low word's sign extension is never small.
+  t.false(isSmall(mkIntWords(5, 1)));
+  t.is(intBig(mkIntWords(5, 1)), (1n << 32n) + 5n);
+});
+
+test('strings: bytes copied between objects at byte offsets', (t) => {
+  const src = strFromJs('0123456789');
+  const dst = strFromJs('abcdefghij');
+  copyObjectBytes(src, StringF.SIZE + 2, dst, StringF.SIZE + 5, 4);
+  t.is(strToJs(dst), 'abcde2345j');
+  t.is(strToJs(src), '0123456789');
+  const s = strFromObjectBytes(dst, StringF.SIZE + 3, 5);
+  t.is(strToJs(s), 'de234');
+  t.is(strLen(strFromObjectBytes(dst, StringF.SIZE, 0)), 0);
 });
 
 test('ints and floats are told apart', (t) => {
