@@ -98,10 +98,11 @@ export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value
 /** Calls builtin `idx` (for a generator: its start, giving the GenState). */
 function callBuiltinRaw(idx: number, args: Value[]): Value {
   const def = builtins[idx];
-  checkCount(args, def.min, def.max);
   const saved = vs.curBuiltin;
+  // The count is checked inside the builtin (its traceback entry shows), as upstream.
   vs.curBuiltin = idx + 1;
   try {
+    checkCount(args, def.min, def.max);
     return def.fn(args);
   } finally {
     vs.curBuiltin = saved;

@@ -260,8 +260,9 @@ export function run(entry: number): Value {
                   }
                 }
                 const def = builtins[idx];
-                checkCount(args, def.min, def.max);
+                // The count is checked inside the builtin (its traceback entry shows), as upstream.
                 vs.curBuiltin = idx + 1;
+                checkCount(args, def.min, def.max);
                 let r = def.fn(args);
                 vs.curBuiltin = 0;
                 if (def.gen !== undefined && r !== NONE) {
