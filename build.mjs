@@ -26,7 +26,7 @@ const common = {
   external: ['koffi'],
   logLevel: 'warning',
   // ll operations are expanded in place (tools/inline-ll.mjs).
-  plugins: [inlineLlPlugin(resolve('vm/rts/ll.ts'))],
+  plugins: [inlineLlPlugin([resolve('vm/rts/ll.ts'), resolve('vm/rts/value.ts')])],
   // esbuild's ESM output needs `require` for koffi (a CommonJS native module).
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };

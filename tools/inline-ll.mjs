@@ -1,5 +1,5 @@
-// An esbuild plugin that inlines the `ll` operations (vm/rts/ll.ts, DESIGN D5) into the
-// files that call them. The interpreter is written against ll so that the recording build
+// An esbuild plugin that inlines the `ll` operations (vm/rts/ll.ts, DESIGN D5) and the
+// value-tagging functions (vm/rts/value.ts) into the files that call them. The interpreter is written against ll so that the recording build
 // can bind the same calls to versions that append trace operations; in the plain build
 // every call must cost what a direct typed-array access costs. V8 would inline them too,
 // but only within its inlining budget, which a dispatch loop of this size exhausts.
@@ -8,20 +8,33 @@
 // template. A call to it, by its imported name, becomes that expression with each
 // parameter replaced by the parenthesised argument text. Evaluation order and count are
 // kept: a call is expanded only if every parameter occurs exactly once in the template,
-// in declaration order, or if every argument is free of side effects. The heap views the
-// templates use are imported under private names.
+// in declaration order, or if every argument is free of side effects. What else the
+// templates use (the heap views, constants) is imported under private names.
 
 import ts from 'typescript';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
-const HEAP_NAMES = ['I32', 'U32', 'U8', 'F64'];
-
-/** Reads the templates from ll.ts: name -> { params, parts } (parts alternate text and param index). */
+/**
+ * Reads the templates of one file: name -> { params, parts, ... }; parts alternate text
+ * with parameter uses and uses of the file's own top-level names (its imports and
+ * declarations), which the expansion imports under private names.
+ */
 function readTemplates(llFile) {
   const text = readFileSync(llFile, 'utf8');
   const sf = ts.createSourceFile(llFile, text, ts.ScriptTarget.Latest, true);
   const templates = new Map();
+  // Top-level name -> [file that exports it, exported name].
+  const tops = new Map();
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && !st.importClause?.isTypeOnly) {
+      const from = resolve(dirname(llFile), st.moduleSpecifier.text.replace(/\.js$/, '.ts'));
+      const nb = st.importClause?.namedBindings;
+      if (nb !== undefined && ts.isNamedImports(nb)) for (const el of nb.elements) if (!el.isTypeOnly) tops.set(el.name.text, [from, (el.propertyName ?? el.name).text]);
+    } else if (ts.isVariableStatement(st)) {
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) tops.set(d.name.text, [llFile, d.name.text]);
+    } else if (ts.isFunctionDeclaration(st) && st.name !== undefined) tops.set(st.name.text, [llFile, st.name.text]);
+  }
   for (const st of sf.statements) {
     if (!ts.isFunctionDeclaration(st) || st.name === undefined || st.body === undefined) continue;
     if (!(st.modifiers ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) continue;
@@ -37,7 +50,7 @@ function readTemplates(llFile) {
       if (ts.isIdentifier(n) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
         const pi = params.indexOf(n.text);
         if (pi >= 0) uses.push({ start: n.getStart(), end: n.end, param: pi });
-        else if (HEAP_NAMES.includes(n.text)) uses.push({ start: n.getStart(), end: n.end, heap: n.text });
+        else if (tops.has(n.text)) uses.push({ start: n.getStart(), end: n.end, ext: tops.get(n.text) });
       }
       ts.forEachChild(n, visit);
     };
@@ -47,7 +60,7 @@ function readTemplates(llFile) {
     let pos = expr.getStart();
     for (const u of uses) {
       parts.push(text.slice(pos, u.start));
-      parts.push(u.param !== undefined ? { param: u.param } : { heap: u.heap });
+      parts.push(u.param !== undefined ? { param: u.param } : { ext: u.ext });
       pos = u.end;
     }
     parts.push(text.slice(pos, expr.end));
@@ -71,23 +84,25 @@ function pure(n) {
 }
 
 /** The source of `file` with calls to ll templates expanded, or null if there are none. */
-export function inlineLl(file, text, llFile, templates) {
-  if (!text.includes('ll.js')) return null;
+export function inlineLl(file, text, templateFiles, templates) {
+  if (!templateFiles.some((t) => text.includes(t.replace(/^.*[\\/]/, '').replace(/\.ts$/, '.js')))) return null;
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
   // Local name -> template, from `import { a, b as c } from '.../rts/ll.js'`.
   const local = new Map();
   for (const st of sf.statements) {
     if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
-    if (resolve(dirname(file), st.moduleSpecifier.text.replace(/\.js$/, '.ts')) !== llFile) continue;
+    const from = resolve(dirname(file), st.moduleSpecifier.text.replace(/\.js$/, '.ts'));
+    if (!templateFiles.includes(from)) continue;
     const nb = st.importClause?.namedBindings;
     if (nb === undefined || !ts.isNamedImports(nb)) continue;
     for (const el of nb.elements) {
-      const t = templates.get((el.propertyName ?? el.name).text);
+      const t = templates.get(from)?.get((el.propertyName ?? el.name).text);
       if (t !== undefined) local.set(el.name.text, t);
     }
   }
   if (local.size === 0) return null;
   let expanded = 0;
+  const imports = new Map(); // private name -> [file, exported name]
   const render = (n) => {
     if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && local.has(n.expression.text)) {
       const t = local.get(n.expression.text);
@@ -96,7 +111,15 @@ export function inlineLl(file, text, llFile, templates) {
         if (t.isExpr || ts.isExpressionStatement(n.parent)) {
           const args = n.arguments.map(render);
           expanded++;
-          const body = t.parts.map((p) => (typeof p === 'string' ? p : p.param !== undefined ? `(${args[p.param]})` : `__ll_${p.heap}`)).join('');
+          const body = t.parts
+            .map((p) => {
+              if (typeof p === 'string') return p;
+              if (p.param !== undefined) return `(${args[p.param]})`;
+              const name = `__ll_${p.ext[1]}`;
+              imports.set(name, p.ext);
+              return name;
+            })
+            .join('');
           return `(${body})`;
         }
       }
@@ -112,19 +135,20 @@ export function inlineLl(file, text, llFile, templates) {
   };
   const body = text.slice(0, sf.getStart(sf)) + render(sf);
   if (expanded === 0) return null;
-  const heapFile = resolve(dirname(llFile), 'heap.ts');
-  return `import { ${HEAP_NAMES.map((h) => `${h} as __ll_${h}`).join(', ')} } from ${JSON.stringify(heapFile)};\n${body}`;
+  const lines = [...imports].map(([name, [from, exported]]) => `import { ${exported} as ${name} } from ${JSON.stringify(from)};`);
+  return `${lines.join(' ')}\n${body}`;
 }
 
-export function inlineLlPlugin(llFile) {
-  const templates = readTemplates(llFile);
+/** `templateFiles`: ll.ts first, then other files of one-expression functions (value.ts). */
+export function inlineLlPlugin(templateFiles) {
+  const templates = new Map(templateFiles.map((f) => [f, readTemplates(f)]));
   return {
     name: 'inline-ll',
     setup(build) {
       build.onLoad({ filter: /[\\/]vm[\\/].*\.ts$/ }, (args) => {
-        if (args.path === llFile || args.path.endsWith('.test.ts')) return undefined;
+        if (templateFiles.includes(args.path) || args.path.endsWith('.test.ts')) return undefined;
         const text = readFileSync(args.path, 'utf8');
-        const out = inlineLl(args.path, text, llFile, templates);
+        const out = inlineLl(args.path, text, templateFiles, templates);
         return out === null ? undefined : { contents: out, loader: 'ts', resolveDir: dirname(args.path) };
       });
     },

@@ -5,9 +5,8 @@
 
 import { alloc, allocPartlyZeroed } from '../rts/alloc.js';
 import { addCollectHook } from '../rts/gc.js';
-import { I32 } from '../rts/heap.js';
 import { T, FrameF, VarsF, FuncF, ModuleF } from '../rts/layout.js';
-import { getV, getI, setI, setV, setItem, val } from '../rts/ll.js';
+import { addr, getI, getV, getW, getWI, setI, setItem, setV, setW, setWI, val } from '../rts/ll.js';
 import { NONE, type Value } from '../rts/value.js';
 import { allocList, listPush } from '../rts/objects.js';
 import { K, raise } from '../builtins/kernel.js';
@@ -48,7 +47,7 @@ export function allocVars(n: number, parent: Value): Value {
 
 /** The heap word index of frame `f`'s operand stack (after its inline locals). */
 export function stackBase(f: number): number {
-  return ((f + FrameF.SIZE) >> 2) + I32[(f + FrameF.nlocals) >> 2];
+  return ((f + FrameF.SIZE) >> 2) + getI(f, FrameF.nlocals);
 }
 
 /**
@@ -61,26 +60,26 @@ export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: V
   const bytes = (FrameF.SIZE + 4 * (nlocals + size) + 7) & ~7;
   // Every header field is written here, so only the locals need zeroing.
   let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
-  if (f !== 0) recycled[bytes >> 3] = I32[(f + FrameF.parent) >> 2];
+  if (f !== 0) recycled[bytes >> 3] = getI(f, FrameF.parent);
   else f = allocPartlyZeroed(T.Frame, bytes, 0);
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
-  for (let i = 0; i < nlocals; i++) I32[lb + i] = 0;
-  I32[w + (FrameF.nlocals >> 2)] = nlocals;
-  I32[w + (FrameF.parent >> 2)] = parent;
-  I32[w + (FrameF.func >> 2)] = func as unknown as number;
-  I32[w + (FrameF.vars >> 2)] = vars as unknown as number;
-  I32[w + (FrameF.module >> 2)] = module as unknown as number;
-  I32[w + (FrameF.result >> 2)] = 0;
-  I32[w + (FrameF.pc >> 2)] = 0;
-  I32[w + (FrameF.sp >> 2)] = 0;
-  I32[w + (FrameF.ffp >> 2)] = -1;
-  I32[w + (FrameF.gfp >> 2)] = -1;
-  I32[w + (FrameF.xfp >> 2)] = -1;
-  I32[w + (FrameF.mode >> 2)] = mode;
-  I32[w + (FrameF.code >> 2)] = code.id;
-  const depth = parent === 0 ? 0 : I32[(parent + FrameF.depth) >> 2] + 1;
-  I32[w + (FrameF.depth >> 2)] = depth;
+  for (let i = 0; i < nlocals; i++) setWI(lb + i, 0);
+  setWI(w + (FrameF.nlocals >> 2), nlocals);
+  setWI(w + (FrameF.parent >> 2), parent);
+  setW(w + (FrameF.func >> 2), func);
+  setW(w + (FrameF.vars >> 2), vars);
+  setW(w + (FrameF.module >> 2), module);
+  setWI(w + (FrameF.result >> 2), 0);
+  setWI(w + (FrameF.pc >> 2), 0);
+  setWI(w + (FrameF.sp >> 2), 0);
+  setWI(w + (FrameF.ffp >> 2), -1);
+  setWI(w + (FrameF.gfp >> 2), -1);
+  setWI(w + (FrameF.xfp >> 2), -1);
+  setWI(w + (FrameF.mode >> 2), mode);
+  setWI(w + (FrameF.code >> 2), code.id);
+  const depth = parent === 0 ? 0 : getI(parent, FrameF.depth) + 1;
+  setWI(w + (FrameF.depth >> 2), depth);
   if (depth > MAX_DEPTH) raise('VM_Exception', `Maximum recursion depth (${MAX_DEPTH}) exceeded.`);
   return f;
 }
@@ -97,9 +96,9 @@ const recycled = new Int32Array(RECYCLE_LIMIT >> 3);
 addCollectHook(() => recycled.fill(0));
 
 export function recycleFrame(f: number): void {
-  const bytes = (I32[f >> 2] >>> 8) << 3;
+  const bytes = (getWI(f >> 2) >>> 8) << 3;
   if (bytes >= RECYCLE_LIMIT) return;
-  I32[(f + FrameF.parent) >> 2] = recycled[bytes >> 3];
+  setI(f, FrameF.parent, recycled[bytes >> 3]);
   recycled[bytes >> 3] = f;
 }
 
@@ -125,12 +124,12 @@ export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[
     vb = (f + FrameF.SIZE) >> 2;
   } else {
     const vars = allocVars(def.nVars, getV(func, FuncF.closure));
-    vb = (VarsF.SIZE >> 2) + ((vars as unknown as number) >> 2);
+    vb = (VarsF.SIZE >> 2) + (addr(vars) >> 2);
     f = allocFrame(code, func, vars, getV(func, FuncF.container), parent, mode);
   }
   let i = 0;
-  for (; i < pre.length && i < np; i++) I32[vb + i] = pre[i] as unknown as number;
-  for (let k = 0; i < np && k < n; i++, k++) I32[vb + i] = I32[src + k];
+  for (; i < pre.length && i < np; i++) setW(vb + i, pre[i]);
+  for (let k = 0; i < np && k < n; i++, k++) setWI(vb + i, getWI(src + k));
   if (total < np) {
     for (let j = total; j < np; j++) {
       if (def.defaults[j] === 0) raise('Parameters_Exception', `No value passed for parameter ${j + 1}.`);
@@ -138,8 +137,8 @@ export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[
   }
   if (def.varargs) {
     const rest = allocList(K.List, Math.max(0, total - np));
-    for (let j = np; j < total; j++) listPush(rest, j < pre.length ? pre[j] : (I32[src + j - pre.length] as unknown as Value));
-    I32[vb + np] = rest as unknown as number;
+    for (let j = np; j < total; j++) listPush(rest, j < pre.length ? pre[j] : (getW(src + j - pre.length)));
+    setW(vb + np, rest);
   }
   return f;
 }

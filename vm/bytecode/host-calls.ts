@@ -1,9 +1,8 @@
 // Calls from TypeScript into Converge code (the re-entrant path builtins use): a plain
 // call, pumping a generator call, and calls wrapped as builtin generators (for apply).
 
-import { I32 } from '../rts/heap.js';
 import { T, FrameF, FuncF, ModuleF, PartialF, VArrayF } from '../rts/layout.js';
-import { getV, getI, setI, setV, typeId, getItem } from '../rts/ll.js';
+import { addr, getI, getItem, getV, getW, getWI, setI, setV, setW, setWI, typeId, val } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowPopTo, shadowGet as shadowGetV } from '../rts/gc.js';
 import { builtins, checkCount, classOf, classPath, getSlot, raise, hooks } from '../builtins/kernel.js';
@@ -83,7 +82,7 @@ export function pumpGenerator(fn: Value, args: readonly Value[], each: (v: Value
       return;
     }
     const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST_GEN | (vs.curBuiltin << 4));
-    shadowPush(f as unknown as Value);
+    shadowPush(val(f));
     for (;;) {
       const v = run(f);
       const yielded = vs.hostYielded;
@@ -121,8 +120,8 @@ import { GenStateF as GS } from '../rts/layout.js';
 export const GEN_CALL = defGen((g) => {
   const fr = getV(g, GS.a);
   if (fr !== NONE) {
-    const f = fr as unknown as number;
-    I32[w(f, FrameF.parent)] = vs.curFrame;
+    const f = addr(fr);
+    setI(f, FrameF.parent, vs.curFrame);
     const v = run(f);
     if (!vs.hostYielded) setV(g, GS.a, NONE);
     return v;
@@ -152,7 +151,7 @@ export function startCall(fn: Value, args: readonly Value[]): Value {
     return g;
   }
   const f = frameForCall(fn, pre, 0, 0, vs.curFrame, Mode.HOST_GEN | (vs.curBuiltin << 4));
-  return newGen(GEN_CALL, f as unknown as Value);
+  return newGen(GEN_CALL, val(f));
 }
 
 /**

@@ -5,7 +5,7 @@
 
 import { T, ClassF, MapF, ObjectF, FuncF } from '../rts/layout.js';
 import { getV, getI, setV, typeId } from '../rts/ll.js';
-import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
+import { NONE, asValue, isSmall, small, smallOf, word, type Value } from '../rts/value.js';
 import { findField } from '../rts/classes.js';
 import { mapLookup, mapWith, slotGet, slotSet, FUNC_BOUND } from '../rts/objects.js';
 import { K, getSlot, bindIfBound, S_INSTANCE_OF } from '../builtins/kernel.js';
@@ -27,9 +27,8 @@ function hasPseudoSlots(t: number): boolean {
   return t === T.Class || t === T.Func || t === T.Module;
 }
 
-function w(v: Value): number {
-  return v as unknown as number;
-}
+/** Inline caches are JavaScript Int32Arrays: values are stored in them as raw words. */
+const w = word;
 
 /** Set by methodFor: the method is a bound function, to be passed the receiver first. */
 export let methodIsBound = false;
@@ -41,7 +40,7 @@ export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Valu
   const ver = getV(cls, ClassF.version);
   let f: Value;
   if (ic[at] === w(m) && ic[at + 1] === w(ver)) {
-    f = ic[at + 2] as unknown as Value;
+    f = asValue(ic[at + 2]);
   } else {
     const slotted = !isSmall(o) && typeId(o) !== T.Int64 && typeId(o) !== T.Float && typeId(o) !== T.String;
     if (slotted) {
@@ -69,9 +68,9 @@ export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Valu
 export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value {
   const m = mapOf(o);
   if (ic[at] === w(m)) {
-    if (ic[at + 1] === 0) return bindIfBound(o, slotGet(o, smallOf(ic[at + 2] as unknown as Value)));
+    if (ic[at + 1] === 0) return bindIfBound(o, slotGet(o, smallOf(asValue(ic[at + 2]))));
     const cls = getV(m, MapF.cls);
-    if (ic[at + 1] === w(getV(cls, ClassF.version))) return bindIfBound(o, ic[at + 2] as unknown as Value);
+    if (ic[at + 1] === w(getV(cls, ClassF.version))) return bindIfBound(o, asValue(ic[at + 2]));
   }
   if (!isSmall(o)) {
     const t = typeId(o);
@@ -104,8 +103,8 @@ export function storeSlot(o: Value, s: number, v: Value, ic: Int32Array, at: num
   if (!isSmall(o) && typeId(o) === T.Object) {
     const m = getV(o, ObjectF.map);
     if (ic[at] === w(m)) {
-      setV(o, ObjectF.map, ic[at + 1] as unknown as Value);
-      slotSet(o, smallOf(ic[at + 2] as unknown as Value), v);
+      setV(o, ObjectF.map, asValue(ic[at + 1]));
+      slotSet(o, smallOf(asValue(ic[at + 2])), v);
       return;
     }
     setSlot(o, s, v);

@@ -3,9 +3,8 @@
 // failure (spec/language.md Appendix A): a normal failure frame catches the failure; a
 // fail-up frame resumes its newest generator, or passes the failure outwards.
 
-import { I32 } from '../rts/heap.js';
 import { T, FrameF } from '../rts/layout.js';
-import { typeId } from '../rts/ll.js';
+import { addr, getI, getW, setI, setW, typeId } from '../rts/ll.js';
 import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { genNext } from '../builtins/gen.js';
@@ -22,9 +21,9 @@ export function w(f: number, off: number): number {
 /** Start of the current segment: the first stack slot above the innermost marker. */
 export function segStart(f: number): number {
   let s = 0;
-  const ffp = I32[w(f, FrameF.ffp)];
-  const gfp = I32[w(f, FrameF.gfp)];
-  const xfp = I32[w(f, FrameF.xfp)];
+  const ffp = getI(f, FrameF.ffp);
+  const gfp = getI(f, FrameF.gfp);
+  const xfp = getI(f, FrameF.xfp);
   if (ffp >= 0) s = ffp + FAILURE_MARKER_SLOTS;
   if (gfp >= 0 && gfp + GEN_MARKER_SLOTS > s) s = gfp + GEN_MARKER_SLOTS;
   if (xfp >= 0 && xfp + EXCEPTION_MARKER_SLOTS > s) s = xfp + EXCEPTION_MARKER_SLOTS;
@@ -33,19 +32,19 @@ export function segStart(f: number): number {
 
 /** Copies the segment recorded in generator marker `g` above it; returns the new sp. */
 export function copySegment(sb: number, g: number): number {
-  const start = smallOf(I32[sb + g + 3] as unknown as Value);
+  const start = smallOf(getW(sb + g + 3));
   let sp = g + GEN_MARKER_SLOTS;
-  for (let i = start; i < g; i++) I32[sb + sp++] = I32[sb + i];
+  for (let i = start; i < g; i++) setW(sb + sp++, getW(sb + i));
   return sp;
 }
 
 /** Pushes a generator marker at stack index `at` holding `callee`, resuming at `resumePc`. */
-export function pushGenMarker(f: number, sb: number, at: number, seg: number, callee: number, resumePc: number): void {
-  I32[sb + at] = (resumePc << 1) | 1;
-  I32[sb + at + 1] = (I32[w(f, FrameF.gfp)] << 1) | 1;
-  I32[sb + at + 2] = callee;
-  I32[sb + at + 3] = (seg << 1) | 1;
-  I32[w(f, FrameF.gfp)] = at;
+export function pushGenMarker(f: number, sb: number, at: number, seg: number, callee: Value, resumePc: number): void {
+  setW(sb + at, small(resumePc));
+  setW(sb + at + 1, small(getI(f, FrameF.gfp)));
+  setW(sb + at + 2, callee);
+  setW(sb + at + 3, small(seg));
+  setI(f, FrameF.gfp, at);
 }
 
 
@@ -57,7 +56,7 @@ export const failOut = { sp: 0, resume: 0 };
 
 export function failNow(f: number, sb: number, pc: number): number {
   // A static failure range around pc is the innermost frame (it contains no markers).
-  const ranges = codes[I32[w(f, FrameF.code)]].def.failRanges;
+  const ranges = codes[getI(f, FrameF.code)].def.failRanges;
   if (ranges.length > 0) {
     let lo = 0;
     let hi = (ranges.length >> 2) - 1;
@@ -73,48 +72,48 @@ export function failNow(f: number, sb: number, pc: number): number {
     }
   }
   for (;;) {
-    const ffp = I32[w(f, FrameF.ffp)];
+    const ffp = getI(f, FrameF.ffp);
     if (ffp < 0) return FN_FUNC_FAILS;
-    const target = smallOf(I32[sb + ffp] as unknown as Value);
+    const target = smallOf(getW(sb + ffp));
     if (target !== FAIL_UP) {
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+      setI(f, FrameF.ffp, smallOf(getW(sb + ffp + 1)));
+      setI(f, FrameF.gfp, smallOf(getW(sb + ffp + 2)));
       failOut.sp = ffp;
       return target;
     }
-    const g = I32[w(f, FrameF.gfp)];
+    const g = getI(f, FrameF.gfp);
     if (g < 0) {
       // No generator left under this fail-up frame: drop it and fail outwards.
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + ffp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + ffp + 2] as unknown as Value);
+      setI(f, FrameF.ffp, smallOf(getW(sb + ffp + 1)));
+      setI(f, FrameF.gfp, smallOf(getW(sb + ffp + 2)));
       continue;
     }
-    const resumePc = smallOf(I32[sb + g] as unknown as Value);
-    const callee = I32[sb + g + 2];
-    const prevGfp = smallOf(I32[sb + g + 1] as unknown as Value);
-    if (callee === (EYIELD_TAG as unknown as number)) {
-      I32[w(f, FrameF.gfp)] = prevGfp;
+    const resumePc = smallOf(getW(sb + g));
+    const callee = getW(sb + g + 2);
+    const prevGfp = smallOf(getW(sb + g + 1));
+    if (callee === EYIELD_TAG) {
+      setI(f, FrameF.gfp, prevGfp);
       failOut.sp = g;
       return resumePc;
     }
-    if (callee === 0) {
-      I32[w(f, FrameF.gfp)] = prevGfp;
+    if (callee === NONE) {
+      setI(f, FrameF.gfp, prevGfp);
       continue;
     }
     if (typeId(callee) === T.GenState) {
-      const v = genNext(callee as unknown as Value);
+      const v = genNext(callee);
       if (v === NONE) {
-        I32[w(f, FrameF.gfp)] = prevGfp;
+        setI(f, FrameF.gfp, prevGfp);
         continue;
       }
       const sp = copySegment(sb, g);
-      I32[sb + sp] = v as unknown as number;
+      setW(sb + sp, v);
       failOut.sp = sp + 1;
       return resumePc;
     }
     // A suspended Converge generator: resume it; its YIELD/RETURN comes back here.
     failOut.sp = g + GEN_MARKER_SLOTS;
-    failOut.resume = callee;
+    failOut.resume = addr(callee);
     return FN_RESUME_FRAME;
   }
 }

@@ -1,9 +1,8 @@
 // Leaving frames: returning and yielding values to the caller according to the frame's
 // mode, failing into the caller, and unwinding to the innermost exception frame.
 
-import { I32 } from '../rts/heap.js';
 import { FrameF, ModuleF } from '../rts/layout.js';
-import { getV, setI } from '../rts/ll.js';
+import { getI, getV, getW, getWI, setI, setW, setWI } from '../rts/ll.js';
 import { NONE, smallOf, type Value } from '../rts/value.js';
 import { EXC, ConvergeThrow, raise, mkException } from '../builtins/kernel.js';
 import { instrWords } from './opcodes.js';
@@ -17,21 +16,21 @@ import { w, copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js'
  * frame to continue in, or 0 when `f` was called from TypeScript (run() then returns).
  */
 export function returnFromFrame(f: number, v: Value): number {
-  const mode = I32[w(f, FrameF.mode)] & 15;
-  const parent = I32[w(f, FrameF.parent)];
+  const mode = getI(f, FrameF.mode) & 15;
+  const parent = getI(f, FrameF.parent);
   if (mode === Mode.HOST || mode === Mode.HOST_GEN) {
     vs.hostYielded = false;
     return 0;
   }
   const psb = stackBase(parent);
-  let psp = I32[w(parent, FrameF.sp)];
-  const ppc = I32[w(parent, FrameF.pc)];
-  const pcode = codes[I32[w(parent, FrameF.code)]];
+  let psp = getI(parent, FrameF.sp);
+  const ppc = getI(parent, FrameF.pc);
+  const pcode = codes[getI(parent, FrameF.code)];
   if (mode === Mode.IMPORT) {
     setI(getV(f, FrameF.module), ModuleF.state, 2);
-    I32[psb + psp++] = getV(f, FrameF.module) as unknown as number;
-    I32[w(parent, FrameF.sp)] = psp;
-    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+    setW(psb + psp++, getV(f, FrameF.module));
+    setI(parent, FrameF.sp, psp);
+    setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
     return parent;
   }
   if (mode === Mode.RETRY) {
@@ -40,33 +39,33 @@ export function returnFromFrame(f: number, v: Value): number {
   }
   if (mode === Mode.NEW) {
     if (v === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
-    I32[psb + psp++] = I32[w(f, FrameF.result)];
-    I32[w(parent, FrameF.sp)] = psp;
-    I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+    setW(psb + psp++, getV(f, FrameF.result));
+    setI(parent, FrameF.sp, psp);
+    setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
     recycleFrame(f);
     return parent;
   }
   if (mode === Mode.GEN) {
-    const g = I32[w(parent, FrameF.gfp)];
+    const g = getI(parent, FrameF.gfp);
     if (v === NONE) {
       // The generator is exhausted without a value: drop its marker, fail in the caller.
-      I32[w(parent, FrameF.gfp)] = smallOf(I32[psb + g + 1] as unknown as Value);
-      I32[w(parent, FrameF.sp)] = g;
+      setI(parent, FrameF.gfp, smallOf(getW(psb + g + 1)));
+      setI(parent, FrameF.sp, g);
       return failInCaller(parent);
     }
     // A returned value is the generator's last one: keep the marker, marked exhausted.
-    I32[psb + g + 2] = 0;
+    setWI(psb + g + 2, 0);
     let sp = copySegment(psb, g);
-    I32[psb + sp++] = v as unknown as number;
-    I32[w(parent, FrameF.sp)] = sp;
-    I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
+    setW(psb + sp++, v);
+    setI(parent, FrameF.sp, sp);
+    setI(parent, FrameF.pc, smallOf(getW(psb + g)));
     return parent;
   }
   // NORMAL: the caller's stack pointer was set below the callee and arguments.
   if (v === NONE) return failInCaller(parent);
-  I32[psb + psp++] = v as unknown as number;
-  I32[w(parent, FrameF.sp)] = psp;
-  I32[w(parent, FrameF.pc)] = ppc + instrWords(pcode.ops[ppc]);
+  setW(psb + psp++, v);
+  setI(parent, FrameF.sp, psp);
+  setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
   recycleFrame(f);
   return parent;
 }
@@ -74,15 +73,15 @@ export function returnFromFrame(f: number, v: Value): number {
 /** The caller of a frame that failed now fails itself. Returns the frame to continue in. */
 function failInCaller(parent: number): number {
   const psb = stackBase(parent);
-  const r = failNow(parent, psb, I32[w(parent, FrameF.pc)]);
+  const r = failNow(parent, psb, getI(parent, FrameF.pc));
   if (r >= 0) {
-    I32[w(parent, FrameF.pc)] = r;
-    I32[w(parent, FrameF.sp)] = failOut.sp;
+    setI(parent, FrameF.pc, r);
+    setI(parent, FrameF.sp, failOut.sp);
     return parent;
   }
   if (r === FN_RESUME_FRAME) {
-    I32[w(parent, FrameF.sp)] = failOut.sp;
-    I32[w(failOut.resume, FrameF.parent)] = parent;
+    setI(parent, FrameF.sp, failOut.sp);
+    setI(failOut.resume, FrameF.parent, parent);
     return failOut.resume;
   }
   return returnFromFrame(parent, NONE);
@@ -90,19 +89,19 @@ function failInCaller(parent: number): number {
 
 /** YIELD: in generator mode the caller gets the value and f stays suspended. */
 export function yieldFromFrame(f: number, v: Value): number {
-  const mode = I32[w(f, FrameF.mode)] & 15;
+  const mode = getI(f, FrameF.mode) & 15;
   if (mode === Mode.HOST_GEN) {
     vs.hostYielded = true;
     return 0;
   }
   if (mode !== Mode.GEN) return returnFromFrame(f, v);
-  const parent = I32[w(f, FrameF.parent)];
+  const parent = getI(f, FrameF.parent);
   const psb = stackBase(parent);
-  const g = I32[w(parent, FrameF.gfp)];
+  const g = getI(parent, FrameF.gfp);
   let sp = copySegment(psb, g);
-  I32[psb + sp++] = v as unknown as number;
-  I32[w(parent, FrameF.sp)] = sp;
-  I32[w(parent, FrameF.pc)] = smallOf(I32[psb + g] as unknown as Value);
+  setW(psb + sp++, v);
+  setI(parent, FrameF.sp, sp);
+  setI(parent, FrameF.pc, smallOf(getW(psb + g)));
   return parent;
 }
 
@@ -112,22 +111,22 @@ export function yieldFromFrame(f: number, v: Value): number {
  */
 export function unwind(f: number, exc: Value, entry: number): number {
   for (;;) {
-    const xfp = I32[w(f, FrameF.xfp)];
+    const xfp = getI(f, FrameF.xfp);
     if (xfp >= 0) {
       const sb = stackBase(f);
-      const handler = smallOf(I32[sb + xfp] as unknown as Value);
-      I32[w(f, FrameF.ffp)] = smallOf(I32[sb + xfp + 1] as unknown as Value);
-      I32[w(f, FrameF.gfp)] = smallOf(I32[sb + xfp + 2] as unknown as Value);
-      I32[w(f, FrameF.xfp)] = smallOf(I32[sb + xfp + 3] as unknown as Value);
-      I32[sb + xfp] = exc as unknown as number;
-      I32[w(f, FrameF.sp)] = xfp + 1;
-      I32[w(f, FrameF.pc)] = handler;
+      const handler = smallOf(getW(sb + xfp));
+      setI(f, FrameF.ffp, smallOf(getW(sb + xfp + 1)));
+      setI(f, FrameF.gfp, smallOf(getW(sb + xfp + 2)));
+      setI(f, FrameF.xfp, smallOf(getW(sb + xfp + 3)));
+      setW(sb + xfp, exc);
+      setI(f, FrameF.sp, xfp + 1);
+      setI(f, FrameF.pc, handler);
       return f;
     }
-    if (f === entry || isHostMode(I32[w(f, FrameF.mode)])) throw new ConvergeThrow(exc);
-    const mode = I32[w(f, FrameF.mode)] & 15;
+    if (f === entry || isHostMode(getI(f, FrameF.mode))) throw new ConvergeThrow(exc);
+    const mode = getI(f, FrameF.mode) & 15;
     if (mode === Mode.IMPORT || mode === Mode.RETRY) setI(getV(f, FrameF.module), ModuleF.state, 2);
-    f = I32[w(f, FrameF.parent)];
+    f = getI(f, FrameF.parent);
   }
 }
 

@@ -3,9 +3,8 @@
 // builtins as (-1 - builtin index, 0); re-raising keeps the original chain.
 
 import { readFileSync } from 'node:fs';
-import { I32 } from '../rts/heap.js';
 import { FrameF, ExceptionF, VArrayF } from '../rts/layout.js';
-import { getV, setV, getItem, setItem, setI, getI } from '../rts/ll.js';
+import { getI, getItem, getV, getWI, setI, setItem, setV } from '../rts/ll.js';
 import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { allocVArray } from '../rts/objects.js';
 import { lineColumn } from '../../compiler/stage0/errors.js';
@@ -22,9 +21,9 @@ import { vs } from './state.js';
 function chainPairs(f: number, curBuiltin: number, limit = Infinity): number[] {
   const pairs: number[] = [];
   if (curBuiltin > 0) pairs.push(-curBuiltin, 0);
-  for (let fr = f; fr !== 0 && pairs.length < 2 * limit; fr = I32[(fr + FrameF.parent) >> 2]) {
-    pairs.push(I32[(fr + FrameF.code) >> 2], I32[(fr + FrameF.pc) >> 2]);
-    const mode = I32[(fr + FrameF.mode) >> 2];
+  for (let fr = f; fr !== 0 && pairs.length < 2 * limit; fr = getI(fr, FrameF.parent)) {
+    pairs.push(getI(fr, FrameF.code), getI(fr, FrameF.pc));
+    const mode = getI(fr, FrameF.mode);
     if ((mode & 15) === Mode.HOST && mode >> 4 > 0) pairs.push(-(mode >> 4), 0);
   }
   return pairs;

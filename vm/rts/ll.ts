@@ -62,6 +62,26 @@ export function objBytes(p: Value | number): number {
   return (I32[(p as unknown as number) >> 2] >>> 8) << 3;
 }
 
+/**
+ * Heap word `i`, as a value or as a raw word. Frame operand stacks are addressed by word
+ * index (a frame's stack base plus a slot), as they are in native frames.
+ */
+export function getW(i: number): Value {
+  return I32[i] as unknown as Value;
+}
+
+export function setW(i: number, v: Value): void {
+  I32[i] = v as unknown as number;
+}
+
+export function getWI(i: number): number {
+  return I32[i];
+}
+
+export function setWI(i: number, n: number): void {
+  I32[i] = n;
+}
+
 /** Address arithmetic is only for ll clients that manage raw words (the frame stack). */
 export function addr(p: Value): number {
   return p as unknown as number;

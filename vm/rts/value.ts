@@ -20,6 +20,11 @@ export function isSmall(v: Value): boolean {
   return ((v as unknown as number) & 1) === 1;
 }
 
+/** Are both values small ints? (One test of the two tag bits.) */
+export function bothSmall(a: Value, b: Value): boolean {
+  return ((a as unknown as number) & (b as unknown as number) & 1) === 1;
+}
+
 /** Tags a number known to be an integer in [SMALL_MIN, SMALL_MAX]. */
 export function small(n: number): Value {
   return ((n << 1) | 1) as unknown as Value;
