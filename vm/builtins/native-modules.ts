@@ -3,8 +3,17 @@
 
 import { registerNativeModule } from '../bytecode/modules.js';
 import { installCTime, installCStrings } from './mod-c-time-strings.js';
+import { installCBacktrace } from './mod-backtrace.js';
+import { installCurses } from './mod-curses.js';
+import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, installCPlatformProperties } from './mod-platform.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
   registerNativeModule('C_Strings', installCStrings);
+  registerNativeModule('C_Platform_Env', installCPlatformEnv);
+  registerNativeModule('C_Platform_Exec', installCPlatformExec);
+  registerNativeModule('C_Platform_Host', installCPlatformHost);
+  registerNativeModule('C_Platform_Properties', installCPlatformProperties);
+  registerNativeModule('Curses', installCurses);
+  registerNativeModule('C_Backtrace', installCBacktrace);
 }
