@@ -142,13 +142,18 @@ function inheritedOffset(fd: number): number | null {
   }
 }
 
-function hostFile(fd: number, m: Mode, opened: boolean): HostFile {
+/**
+ * The host side of a File on `fd`: `opened` by path here, else wrapped (Sys's standard
+ * files are made at boot, when a closed descriptor must not be an error: `boot`).
+ */
+function hostFile(fd: number, m: Mode, opened: boolean, boot = false): HostFile {
   const std = fd <= 2 && !opened;
   let seekable = false;
   let next = 0;
-  if (!std) {
+  if (!boot) {
+    if (fd < 0 || fd > 0x7fffffff) throw Object.assign(new Error('bad descriptor'), { code: 'EBADF' });
     const st = fstatSync(fd);
-    if (st.isFile() || st.isBlockDevice()) {
+    if (!std && (st.isFile() || st.isBlockDevice())) {
       const at = opened ? 0 : inheritedOffset(fd);
       seekable = at !== null;
       next = at ?? 0;
@@ -211,7 +216,7 @@ function newFile(a: Value[]): Value {
 
 /** A File on a standard descriptor, for Sys. */
 export function stdFile(fd: number, mode: string): Value {
-  return allocFile(FileClass, hostFile(fd, parseMode(mode)!, false), mkInt(fd));
+  return allocFile(FileClass, hostFile(fd, parseMode(mode)!, false, true), mkInt(fd));
 }
 
 /** A new File of class File on `path`, opened "w+" with an existing descriptor (temp_file). */
