@@ -40,14 +40,17 @@ function srcLocation(a: Value[]): Value {
   const path = unitOf(m).srcPath;
   const src = path === '' ? null : sourceOf(path);
   if (src === null || off < 0 || off > src.length) return NONE;
+  // Lines end at LF, CR or CRLF, as for the VM's tracebacks and compile errors.
   let line = 1;
   let start = 0;
-  for (let i = src.indexOf(10); i >= 0 && i < off; i = src.indexOf(10, i + 1)) {
+  for (let i = 0; i < off; i++) {
+    if (src[i] !== 10 && src[i] !== 13) continue;
+    if (src[i] === 13 && src[i + 1] === 10) i++;
     line++;
     start = i + 1;
   }
-  let end = src.indexOf(10, start);
-  if (end < 0) end = src.length;
+  let end = start;
+  while (end < src.length && src[end] !== 10 && src[end] !== 13) end++;
   const l = allocList(K.List, 4);
   listPush(l, strFromJs(path));
   listPush(l, mkInt(line));
