@@ -12,7 +12,8 @@ import { K, EXC, ConvergeThrow, classOf, defBuiltin, getSlot, hooks, raise } fro
 import { typeError } from './operators.js';
 import { defineNativeModule, setNativeDefn, unitOf } from '../bytecode/modules.js';
 import { VM_FAIL, isStr } from './types-common.js';
-import { fileClass, fileWrite, installFileClass, stdFile } from './file-class.js';
+import { fileClass, fileWrite, stdFile } from './file-class.js';
+import { installPosixFile } from './mod-posix-file.js';
 
 export const SYS_VERSION = '2.1';
 export const SYS_VERSION_DATE = '2014-02-25';
@@ -86,7 +87,7 @@ export function installSys(info: SysInfo): Value {
     setOwnSlot(e, sym('code'), code);
     throw new ConvergeThrow(e);
   });
-  installFileClass();
+  installPosixFile();
   setNativeDefn(mod, 'stdin', stdFile(0, 'r'));
   setNativeDefn(mod, 'stdout', stdFile(1, 'w'));
   setNativeDefn(mod, 'stderr', stdFile(2, 'w'));

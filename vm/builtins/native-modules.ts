@@ -7,6 +7,9 @@ import { installArray } from './mod-array.js';
 import { installRandom } from './mod-random.js';
 import { installVM } from './mod-vm.js';
 import { installThread } from './mod-thread.js';
+import { installCBacktrace } from './mod-backtrace.js';
+import { installCurses } from './mod-curses.js';
+import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, installCPlatformProperties } from './mod-platform.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
@@ -15,4 +18,10 @@ export function registerNativeModules(): void {
   registerNativeModule('Random', installRandom);
   registerNativeModule('VM', installVM);
   registerNativeModule('Thread', installThread);
+  registerNativeModule('C_Platform_Env', installCPlatformEnv);
+  registerNativeModule('C_Platform_Exec', installCPlatformExec);
+  registerNativeModule('C_Platform_Host', installCPlatformHost);
+  registerNativeModule('C_Platform_Properties', installCPlatformProperties);
+  registerNativeModule('Curses', installCurses);
+  registerNativeModule('C_Backtrace', installCBacktrace);
 }

@@ -1,6 +1,7 @@
 // Buffered standard output and error. Everything a program writes goes through here, and
 // flushAll() runs on every way out of the VM (normal exit, Sys::exit, uncaught exception,
-// internal error), so nothing written is lost.
+// internal error), so nothing written is lost; it also flushes the buffers registered
+// with addFlusher (open files).
 
 import { writeSync } from 'node:fs';
 
@@ -53,7 +54,15 @@ function writeAll(fd: number, b: Uint8Array): void {
 export const stdout = new OutBuffer(1);
 export const stderr = new OutBuffer(2);
 
+const flushers: (() => void)[] = [];
+
+/** Registers more buffers (open files) for flushAll to write out. */
+export function addFlusher(f: () => void): void {
+  flushers.push(f);
+}
+
 export function flushAll(): void {
+  for (const f of flushers) f();
   stdout.flush();
   stderr.flush();
 }
