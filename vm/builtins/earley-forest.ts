@@ -215,24 +215,22 @@ export class Forest {
   }
 
   private choose(fams: Family[]): Family {
-    if (fams.length > 1 && fams.every((fam) => fam.prec !== 0)) {
-      const low = Math.min(...fams.map((fam) => fam.prec));
-      fams = fams.filter((fam) => fam.prec === low);
-    }
-    if (fams.length > 1) {
-      const most = Math.max(...fams.map((fam) => this.lenOf(fam)));
-      fams = fams.filter((fam) => this.lenOf(fam) === most);
-    }
+    if (fams.length > 1 && fams.every((fam) => fam.prec !== 0)) fams = keepMax(fams, (fam) => -fam.prec);
+    if (fams.length > 1) fams = keepMax(fams, (fam) => this.lenOf(fam));
     if (fams.length > 1) {
       let flats = fams.map((fam) => ({ fam, kids: this.flat(fam.left, fam.child) }));
-      for (let i = 0; flats.length > 1 && i < flats[0].kids.length; i++) {
-        const deepest = Math.max(...flats.map((x) => this.depthOf(x.kids[i])));
-        flats = flats.filter((x) => this.depthOf(x.kids[i]) === deepest);
-      }
+      for (let i = 0; flats.length > 1 && i < flats[0].kids.length; i++) flats = keepMax(flats, (x) => this.depthOf(x.kids[i]));
       return flats[0].fam;
     }
     return fams[0];
   }
+}
+
+/** The elements of `xs` (in order) for which `score` is highest. */
+function keepMax<X>(xs: X[], score: (x: X) => number): X[] {
+  let best = -Infinity;
+  for (const x of xs) best = Math.max(best, score(x));
+  return xs.filter((x) => score(x) === best);
 }
 
 /** cChild of a complete node that derives the empty string. */

@@ -63,6 +63,8 @@ export class Chart {
   readonly ndEnd = new IntVec();
   /** First end item of the node (-1: none yet). */
   readonly ndEndItems = new IntVec();
+  /** 1 once the items waiting on the node's rule have been advanced over it. */
+  readonly ndCompleted = new IntVec();
 
   /** The last set reached (the number of tokens recognised). */
   lastSet = 0;
@@ -85,6 +87,7 @@ export class Chart {
       this.ndStart.push(start);
       this.ndEnd.push(end);
       this.ndEndItems.push(-1);
+      this.ndCompleted.push(0);
       this.nodeIndex.set(key, c);
     }
     return c;
@@ -94,9 +97,15 @@ export class Chart {
     return this.nodeIndex.get((end * this.g.numRules + r) * (this.numTokens + 1) + start) ?? -1;
   }
 
+  /**
+   * Links `item` to how it was reached. Only an empty node can be found twice the same way
+   * (by the predictor's shortcut and by completion), so only then are duplicates looked for.
+   */
   addLink(item: number, pred: number, child: number): void {
-    for (let l = this.itLink.a[item]; l >= 0; l = this.lkNext.a[l]) {
-      if (this.lkPred.a[l] === pred && this.lkChild.a[l] === child) return;
+    if (child >= 0 && this.ndStart.a[child] === this.ndEnd.a[child]) {
+      for (let l = this.itLink.a[item]; l >= 0; l = this.lkNext.a[l]) {
+        if (this.lkPred.a[l] === pred && this.lkChild.a[l] === child) return;
+      }
     }
     const l = this.lkPred.push(pred);
     this.lkChild.push(child);
@@ -152,16 +161,25 @@ export function recognise(g: EarleyGrammar, toks: ArrayLike<number>): Chart {
     return k;
   };
 
+  // (IntVec arrays may be replaced when they grow, so `add` is called before `.a` is read.)
+  const addInitial = (state: number): void => {
+    const k = add(state, set);
+    ch.itFlags.a[k] |= INITIAL;
+  };
+
   ch.setStart.push(0);
-  for (let k = predictStart[0]; k < predictStart[1]; k++) ch.itFlags.a[add(predict[k], 0)] |= INITIAL;
+  for (let k = predictStart[0]; k < predictStart[1]; k++) addInitial(predict[k]);
   for (;;) {
     for (let k = ch.setStart.a[set]; k < ch.itState.n; k++) {
       const s = ch.itState.a[k];
       const origin = ch.itOrigin.a[k];
       const kind = stKind[s];
       if (kind === StKind.End) {
-        // Complete: advance every item of the origin set waiting on this rule.
+        // Complete: advance every item of the origin set waiting on this rule, once per
+        // node (the links name the node, whichever alternative completed it).
         const c = ch.itAux.a[k];
+        if (ch.ndCompleted.a[c] === 1) continue;
+        ch.ndCompleted.a[c] = 1;
         for (let w = waiting.get(origin * numRules + ch.ndRule.a[c]) ?? -1; w >= 0; w = ch.itAux.a[w]) {
           const ws = ch.itState.a[w];
           const wo = ch.itOrigin.a[w];
@@ -171,7 +189,7 @@ export function recognise(g: EarleyGrammar, toks: ArrayLike<number>): Chart {
         const r = stSym[s];
         if (predicted[r] !== set) {
           predicted[r] = set;
-          for (let x = predictStart[r]; x < predictStart[r + 1]; x++) ch.itFlags.a[add(predict[x], set)] |= INITIAL;
+          for (let x = predictStart[r]; x < predictStart[r + 1]; x++) addInitial(predict[x]);
         }
         if (ruleNullable[r] === 1) {
           const c = ch.node(r, set, set);
