@@ -175,7 +175,7 @@ function parse(a: Value[]): Value {
     const pToks = shadowPush(asList(a[4]));
     const pNames = shadowPush(asList(shadowGet(pNamesArg)));
     const numNames = listLen(shadowGet(pNames));
-    if (numNames < g.numRules) raise('Exception', `Compiled grammar has ${g.numRules} rules but only ${numNames} rule names were given.`);
+    if (numNames < g.numRules) raise('Exception', `Expected ${g.numRules} rule names, but got ${numNames}.`);
     const nums = tokenNumbers(pMap, pToks);
     const n = nums.length;
     const chart = recognise(g, nums);
