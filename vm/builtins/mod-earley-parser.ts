@@ -2,7 +2,7 @@
 // parse(grammar, rule_names, tokens_map, tokens), which recognises the tokens
 // (earley-recognise.ts), picks one parse (earley-forest.ts) and builds it as a tree of
 // CPK::Tree::Non_Term objects holding the token objects. On a syntax error it calls
-// self.error(token) and then fails.
+// self.error(token) and then fails (if error returns).
 //
 // The nodes are made by calling `new` of the class in the field `non_term_class` of the
 // parser's class. CPK::Earley::Parser (the module programs use) sets that field of this
@@ -180,10 +180,11 @@ function parse(a: Value[]): Value {
     const n = nums.length;
     const chart = recognise(g, nums);
     if (chart.root < 0) {
-      // The token reached last (upstream's choice: the end of the longest prefix that could
-      // be parsed, i.e. usually the token before the offending one).
-      const i = chart.lastSet;
-      const tok = n === 0 ? K.null : listAt(shadowGet(pToks), i > 0 ? i - 1 : 0);
+      // The first token that could not be parsed; at the end of the input (nothing left to
+      // blame) the last token, as upstream. Upstream passes the last token parsed even
+      // when a later one is at fault (docs/differences.md).
+      const i = Math.min(chart.lastSet, n - 1);
+      const tok = n === 0 ? K.null : listAt(shadowGet(pToks), i);
       hooks.call(getSlot(shadowGet(pSelf), S_ERROR), [tok]);
       return NONE;
     }
