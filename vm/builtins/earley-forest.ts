@@ -13,7 +13,9 @@
 // Forest nodes are the chart's complete nodes (a rule over a span: the alternatives
 // deriving it compete) and its non-end items (an alternative's prefix over a span: the
 // ways of splitting it compete). A derivation ("family") of a node is a left part (a
-// prefix item, or nothing) plus the last child recognised. Upstream (vm/Modules/
+// prefix item, or nothing) plus the last child recognised; as upstream, a rule deriving
+// the empty string by an alternative that recognised nothing at all has no family, so it
+// gets no children only when no other derivation is left. Upstream (vm/Modules/
 // Con_C_Earley_Parser.py) resolves the same shapes but re-resolves shared nodes (time
 // exponential in the length of operator chains), compares children counts and depths
 // pairwise (so it can keep a shorter derivation) and recurses forever on cyclic forests;
@@ -52,7 +54,7 @@ interface Frame {
 export class Forest {
   private readonly cState: Uint8Array;
   private readonly iState: Uint8Array;
-  /** The chosen family: left part and last child (complete node with no children: child = NONE). */
+  /** The chosen family: left part and last child (complete node with no children: NO_CHILD). */
   private readonly cLeft: Int32Array;
   private readonly cChild: Int32Array;
   private readonly iLeft: Int32Array;

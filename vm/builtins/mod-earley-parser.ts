@@ -65,13 +65,16 @@ function intAt(l: Value, i: number): number {
 function tokenNumbers(pMap: number, pToks: number): Float64Array {
   const n = listLen(shadowGet(pToks));
   const nums = new Float64Array(n);
+  const mark = shadowMark();
+  const pGet = shadowPush(getSlot(shadowGet(pMap), S_GET));
   for (let i = 0; i < n && i < listLen(shadowGet(pToks)); i++) {
     const type = getSlot(listGet(shadowGet(pToks), i), S_TYPE);
-    const num = hooks.call(getSlot(shadowGet(pMap), S_GET), [type]);
+    const num = hooks.call(shadowGet(pGet), [type]);
     if (num === NONE) raise('VM_Exception', VM_FAIL);
     if (!isInt(num)) typeError('Int', num);
     nums[i] = intNum(num);
   }
+  shadowPopTo(mark);
   return nums;
 }
 
