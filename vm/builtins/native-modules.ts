@@ -10,6 +10,7 @@ import { installThread } from './mod-thread.js';
 import { installCBacktrace } from './mod-backtrace.js';
 import { installCurses } from './mod-curses.js';
 import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, installCPlatformProperties } from './mod-platform.js';
+import { installEarleyParser } from './mod-earley-parser.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
@@ -24,4 +25,5 @@ export function registerNativeModules(): void {
   registerNativeModule('C_Platform_Properties', installCPlatformProperties);
   registerNativeModule('Curses', installCurses);
   registerNativeModule('C_Backtrace', installCBacktrace);
+  registerNativeModule('C_Earley_Parser', installEarleyParser);
 }
