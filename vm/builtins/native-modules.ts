@@ -3,8 +3,10 @@
 
 import { registerNativeModule } from '../bytecode/modules.js';
 import { installCTime, installCStrings } from './mod-c-time-strings.js';
+import { installLibXML2 } from './mod-libxml2.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
   registerNativeModule('C_Strings', installCStrings);
+  registerNativeModule('libXML2', installLibXML2);
 }
