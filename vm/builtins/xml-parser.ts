@@ -298,13 +298,13 @@ class Parser {
       need = 3;
       cp = c & 0x07;
       min = 0x10000;
-    } else this.err(`Input is not proper UTF-8 (byte 0x${c.toString(16).toUpperCase()})`, at);
+    } else this.err(`Input is not proper UTF-8: invalid byte 0x${c.toString(16).toUpperCase()}`, at);
     for (let i = 1; i <= need; i++) {
       const d = b[at + i];
-      if (at + i >= this.n || (d & 0xc0) !== 0x80) this.err(`Input is not proper UTF-8 (byte 0x${c.toString(16).toUpperCase()})`, at);
+      if (at + i >= this.n || (d & 0xc0) !== 0x80) this.err(`Input is not proper UTF-8: invalid byte 0x${c.toString(16).toUpperCase()}`, at);
       cp = (cp << 6) | (d & 0x3f);
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.err(`Input is not proper UTF-8 (byte 0x${c.toString(16).toUpperCase()})`, at);
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) this.err(`Input is not proper UTF-8: invalid byte 0x${c.toString(16).toUpperCase()}`, at);
     this.clen = need + 1;
     return cp;
   }
