@@ -6,14 +6,16 @@
 //
 // * character data between markup is one call, except that a CR LF pair in a pure-ASCII
 //   run starts a new call at its LF, and once a run meets a non-ASCII character (or a lone
-//   CR) the rest of the run goes out in calls of 300 to 303 bytes (libxml2's fast and
-//   slow paths);
+//   CR) the rest of the run goes out in calls flushed as soon as they hold 300 bytes
+//   (libxml2's fast and slow paths);
 // * every character or predefined entity reference is a call of its own;
 // * a CDATA section is one call, even when empty;
 // * nothing outside the root element (whitespace, comments, PIs, DOCTYPE) is reported.
 //
 // Line ends are normalised (CR LF and lone CR become LF); attribute values are normalised
-// as for CDATA attributes (whitespace characters become spaces) with references replaced.
+// as for CDATA attributes (whitespace characters become spaces) with references replaced
+// (libxml2's SAX2 callback leaves `&#38;` where the value had an escaped '&'; XML means
+// '&', which is what is reported here).
 // Namespace declarations are not reported as attributes. The DOCTYPE is checked loosely and
 // skipped: its declarations are not used, so an entity other than the five predefined
 // ones is an error unless the document has an external subset or parameter-entity
