@@ -11,6 +11,7 @@ import { installCBacktrace } from './mod-backtrace.js';
 import { installCurses } from './mod-curses.js';
 import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, installCPlatformProperties } from './mod-platform.js';
 import { installEarleyParser } from './mod-earley-parser.js';
+import { installLibXML2 } from './mod-libxml2.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
@@ -26,4 +27,5 @@ export function registerNativeModules(): void {
   registerNativeModule('Curses', installCurses);
   registerNativeModule('C_Backtrace', installCBacktrace);
   registerNativeModule('C_Earley_Parser', installEarleyParser);
+  registerNativeModule('libXML2', installLibXML2);
 }
