@@ -3,8 +3,10 @@
 
 import { registerNativeModule } from '../bytecode/modules.js';
 import { installCTime, installCStrings } from './mod-c-time-strings.js';
+import { installPCRE } from './mod-pcre.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
   registerNativeModule('C_Strings', installCStrings);
+  registerNativeModule('PCRE', installPCRE);
 }
