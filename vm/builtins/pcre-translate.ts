@@ -286,6 +286,9 @@ class Parser {
       case '(':
         return this.parseGroup(f);
       case '[':
+        if (this.at(/\[([:.=])\^?[a-z]*\1\]/y) !== null) {
+          this.err(this.peek(1) === ':' ? 'POSIX named classes are supported only within a class' : 'POSIX collating elements are not supported');
+        }
         return [{ k: 'set', s: this.parseClass(f) }];
       case '.':
         this.pos++;
@@ -426,7 +429,7 @@ class Parser {
           const m = this.at(/\{([0-9a-fA-F]+)\}/y);
           if (m === null) this.err('\\x{ is not followed by hexadecimal digits and }', this.pos);
           this.pos += m[0].length;
-          return this.byteValue(parseInt(m[1], 16), start);
+          return this.byteValue(parseInt(m[1], 16));
         }
         const m = this.at(/[0-9a-fA-F]{0,2}/y)![0];
         this.pos += m.length;
@@ -436,7 +439,7 @@ class Parser {
         const m = this.at(/\{([0-7]+)\}/y);
         if (m === null) this.err('missing opening brace after \\o', this.pos);
         this.pos += m[0].length;
-        return this.byteValue(parseInt(m[1], 8), start);
+        return this.byteValue(parseInt(m[1], 8));
       }
       case 'u':
       case 'U':
@@ -461,8 +464,8 @@ class Parser {
     return c.charCodeAt(0);
   }
 
-  byteValue(v: number, start: number): number {
-    if (v > 255) this.err('character code point value in \\x{} or \\o{} is too large', start);
+  byteValue(v: number): number {
+    if (v > 255) this.err('character code point value in \\x{} or \\o{} is too large', this.pos - 1);
     return v;
   }
 
@@ -551,10 +554,9 @@ class Parser {
       if (c === 'P') this.pos++;
       const close = this.peek() === '<' ? '>' : "'";
       this.pos++;
-      const nameAt = this.pos;
       const name = this.readName(close);
       const n = ++this.groups;
-      if (this.names.has(name)) this.err('two named subpatterns have the same name (PCRE2_DUPNAMES not set)', nameAt);
+      if (this.names.has(name)) this.err('two named subpatterns have the same name (PCRE2_DUPNAMES not set)');
       this.names.set(name, n);
       return [this.groupBody(f, { k: 'group', cap: n, body: { alts: [] } })];
     }
@@ -624,7 +626,7 @@ class Parser {
         if (f.i && (name === 'upper' || name === 'lower')) name = 'alpha';
         addSet(s, POSIX_SETS[name], pm[1] === '^');
         this.pos += pm[0].length;
-        if (this.peek() === '-' && this.peek(1) !== ']') this.err('invalid range in character class', this.pos + 1);
+        if (this.peek() === '-' && this.peek(1) !== ']') this.err('invalid range in character class');
         continue;
       }
       let ch: number;
@@ -648,7 +650,7 @@ class Parser {
         const set = this.escapeSet();
         if (set !== null) {
           addSet(s, set, false);
-          if (this.peek() === '-' && this.peek(1) !== ']') this.err('invalid range in character class', this.pos + 1);
+          if (this.peek() === '-' && this.peek(1) !== ']') this.err('invalid range in character class');
           continue;
         }
         if ('BRXAZzGgk'.includes(e)) this.err('escape sequence is invalid in character class');
@@ -666,8 +668,7 @@ class Parser {
           this.pos++;
           if (this.atEnd()) this.err('\\ at end of pattern');
           const e = this.peek();
-          if (ESCAPE_SETS[e.toLowerCase()] !== undefined) this.err('invalid range in character class', hiStart + 1);
-          if ('BRXAZzGgkNpPQE'.includes(e)) this.err('invalid range in character class', hiStart + 1);
+          if (ESCAPE_SETS[e.toLowerCase()] !== undefined || 'BRXAZzGgkNpPQE'.includes(e)) this.err('invalid range in character class', hiStart + 2);
           hi = this.escapeChar(true);
         } else if (this.peek() === '[' && this.at(POSIX) !== null) {
           this.err('invalid range in character class', hiStart);
@@ -736,6 +737,17 @@ function altWidth(alt: Alt): [number, number] {
   return alt.alts.length === 0 ? [0, 0] : [lo, hi];
 }
 
+function firstRef(alt: Alt): Extract<Node, { k: 'ref' }> | null {
+  for (const s of alt.alts) {
+    for (const n of s) {
+      if (n.k === 'ref') return n;
+      const inner = n.k === 'rep' ? firstRef({ alts: [[n.body]] }) : 'body' in n ? firstRef(n.body) : null;
+      if (inner !== null) return inner;
+    }
+  }
+  return null;
+}
+
 function capturesIn(n: Node, out: number[] = []): number[] {
   if (n.k === 'group' && n.cap > 0) out.push(n.cap);
   if ('body' in n) {
@@ -780,10 +792,9 @@ class Checker {
         if (n.k === 'newline' && ctx.behind) throw new PcreError('lookbehind assertion is not fixed length', ctx.behindOff, false);
         return set;
       case 'assert':
-        if (n.a === 'G') throw new PcreError('\\G other than at the start of the pattern', n.off, true);
+        if (n.a === 'G') throw new PcreError('\\G other than at the start of every top-level alternative', n.off, true);
         return set;
       case 'ref':
-        if (ctx.behind) throw new PcreError('back reference in a lookbehind assertion', n.off, true);
         if (n.caseless) throw new PcreError('case-insensitive back reference', n.off, true);
         if (!set.has(n.n)) throw new PcreError('back reference to a group that may be unset at that point', n.off, true);
         return set;
@@ -798,6 +809,8 @@ class Checker {
       case 'look': {
         let inner = ctx;
         if (n.behind) {
+          const ref = firstRef(n.body);
+          if (ref !== null) throw new PcreError('back reference in a lookbehind assertion', ref.off, true);
           for (const s of n.body.alts) {
             const [a, b] = seqWidth(s);
             if (a !== b) throw new PcreError('lookbehind assertion is not fixed length', n.off, false);
