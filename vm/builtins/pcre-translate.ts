@@ -350,7 +350,9 @@ class Parser {
       case 'R':
         return [{ k: 'newline' }];
       case 'N':
-        if (this.peek() === '{') this.err('\\N{U+dddd} is supported only in Unicode (UTF) mode');
+        if (this.peek() === '{' && this.braceQuantifier() === null) {
+          this.err(this.p.startsWith('{U+', this.pos) ? '\\N{U+dddd} is supported only in Unicode (UTF) mode' : 'PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u');
+        }
         return [{ k: 'set', s: setOf((b) => b !== 0x0a) }];
       case 'C':
         return [{ k: 'set', s: setOf(() => true) }];

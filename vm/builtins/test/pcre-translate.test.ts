@@ -36,6 +36,7 @@ test('literals and dot (DOTALL: dot matches newline)', (t) => {
   t.deepEqual(run('(?-s)a.c', 'a\nc'), null);
   t.deepEqual(run('a\\Nc', 'a\nc'), null);
   t.deepEqual(run('a\\Cc', 'a\nc'), [0, 3]);
+  t.deepEqual(run('\\N{2}', 'a\nbc'), [2, 4]);
   t.deepEqual(run('abc', 'abc', 1), null);
   t.deepEqual(run('', 'abc', 3), [3, 3]);
 });
@@ -227,6 +228,8 @@ test('invalid patterns raise libpcre2 messages', (t) => {
   t.is(failure('\\y'), 'Error at offset 1: unrecognized character follows \\.');
   t.is(failure('[\\R]'), 'Error at offset 2: escape sequence is invalid in character class.');
   t.is(failure('\\L'), 'Error at offset 2: PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u.');
+  t.is(failure('\\N{U+41}'), 'Error at offset 2: \\N{U+dddd} is supported only in Unicode (UTF) mode.');
+  t.is(failure('\\N{abc}'), 'Error at offset 2: PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u.');
   t.is(failure('\\c'), 'Error at offset 2: \\c at end of pattern.');
   t.is(failure('\\c\xe9'), 'Error at offset 2: \\c must be followed by a printable ASCII character.');
   t.is(failure('\\x{100}'), 'Error at offset 6: character code point value in \\x{} or \\o{} is too large.');
