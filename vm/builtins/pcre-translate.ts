@@ -132,6 +132,7 @@ interface Flags {
 
 const MAX_QUANT = 65535;
 const MAX_NAME = 32;
+const MAX_NESTING = 250;
 
 function hex2(c: number): string {
   return c.toString(16).padStart(2, '0');
@@ -142,6 +143,8 @@ function hex2(c: number): string {
 class Parser {
   pos = 0;
   groups = 0;
+  /** How many groups are open (libpcre2's default limit, which also bounds recursion here). */
+  depth = 0;
   readonly names = new Map<string, number>();
   readonly refs: Extract<Node, { k: 'ref' }>[] = [];
 
@@ -594,8 +597,10 @@ class Parser {
   }
 
   groupBody<N extends Extract<Node, { body: Alt }>>(f: Flags, node: N): N {
+    if (++this.depth > MAX_NESTING) this.err('parentheses are too deeply nested');
     node.body = this.parseAlt(f);
     if (!this.eat(')')) this.err('missing closing parenthesis', this.p.length);
+    this.depth--;
     return node;
   }
 

@@ -241,6 +241,9 @@ test('invalid patterns raise libpcre2 messages', (t) => {
   t.is(failure('(?z)'), 'Error at offset 2: unrecognized character after (? or (?-.');
   t.is(failure('(?<=a+)b'), 'Error at offset 0: lookbehind assertion is not fixed length.');
   t.is(failure('(?<=(a|bc))d'), 'Error at offset 0: lookbehind assertion is not fixed length.');
+  t.is(failure('('.repeat(250) + ')'.repeat(250)), 'no error');
+  t.is(failure('('.repeat(251) + ')'.repeat(251)), 'Error at offset 251: parentheses are too deeply nested.');
+  t.is(failure('(?:'.repeat(251) + ')'.repeat(251)), 'Error at offset 753: parentheses are too deeply nested.');
   t.is(failure('[:alpha:]'), 'Error at offset 0: POSIX named classes are supported only within a class.');
 });
 
