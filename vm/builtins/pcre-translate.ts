@@ -430,22 +430,14 @@ class Parser {
         return (isLower(x) ? x - 0x20 : x) ^ 0x40;
       }
       case 'x': {
-        if (this.peek() === '{') {
-          const m = this.at(/\{([0-9a-fA-F]+)\}/y);
-          if (m === null) this.err('\\x{ is not followed by hexadecimal digits and }', this.pos);
-          this.pos += m[0].length;
-          return this.byteValue(parseInt(m[1], 16));
-        }
+        if (this.peek() === '{') return this.bracedNumber(/[0-9a-fA-F]*/y, 16, 'non-hex character in \\x{} (closing brace missing?)');
         const m = this.at(/[0-9a-fA-F]{0,2}/y)![0];
         this.pos += m.length;
         return m.length === 0 ? 0 : parseInt(m, 16);
       }
-      case 'o': {
-        const m = this.at(/\{([0-7]+)\}/y);
-        if (m === null) this.err('missing opening brace after \\o', this.pos);
-        this.pos += m[0].length;
-        return this.byteValue(parseInt(m[1], 8));
-      }
+      case 'o':
+        if (this.peek() !== '{') this.err('missing opening brace after \\o', this.pos - 1);
+        return this.bracedNumber(/[0-7]*/y, 8, 'non-octal character in \\o{} (closing brace missing?)');
       case 'u':
       case 'U':
       case 'l':
@@ -467,6 +459,17 @@ class Parser {
       this.err(inClass ? 'escape sequence is invalid in character class' : 'unrecognized character follows \\');
     }
     return c.charCodeAt(0);
+  }
+
+  /** `{digits}` at pos, for \\x{...} and \\o{...}: the byte it stands for. */
+  bracedNumber(digits: RegExp, radix: number, bad: string): number {
+    this.pos++;
+    const d = this.at(digits)![0];
+    this.pos += d.length;
+    if (this.peek() !== '}') this.err(bad);
+    if (d.length === 0) this.err('digits missing in \\x{} or \\o{} or \\N{U+}');
+    this.pos++;
+    return this.byteValue(parseInt(d, radix));
   }
 
   byteValue(v: number): number {

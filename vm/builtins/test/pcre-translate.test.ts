@@ -233,6 +233,10 @@ test('invalid patterns raise libpcre2 messages', (t) => {
   t.is(failure('\\c'), 'Error at offset 2: \\c at end of pattern.');
   t.is(failure('\\c\xe9'), 'Error at offset 2: \\c must be followed by a printable ASCII character.');
   t.is(failure('\\x{100}'), 'Error at offset 6: character code point value in \\x{} or \\o{} is too large.');
+  t.is(failure('\\x{zz}'), 'Error at offset 3: non-hex character in \\x{} (closing brace missing?).');
+  t.is(failure('\\x{}'), 'Error at offset 3: digits missing in \\x{} or \\o{} or \\N{U+}.');
+  t.is(failure('\\o'), 'Error at offset 1: missing opening brace after \\o.');
+  t.is(failure('\\o{8}'), 'Error at offset 3: non-octal character in \\o{} (closing brace missing?).');
   t.is(failure('\\777'), 'Error at offset 4: octal value is greater than \\377 in 8-bit non-UTF-8 mode.');
   t.is(failure('\\8'), 'Error at offset 0: reference to non-existent subpattern.');
   t.is(failure('\\k<zz>'), 'Error at offset 0: reference to non-existent subpattern.');
