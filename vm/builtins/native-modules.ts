@@ -12,6 +12,7 @@ import { installCurses } from './mod-curses.js';
 import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, installCPlatformProperties } from './mod-platform.js';
 import { installEarleyParser } from './mod-earley-parser.js';
 import { installLibXML2 } from './mod-libxml2.js';
+import { installPCRE } from './mod-pcre.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
@@ -28,4 +29,5 @@ export function registerNativeModules(): void {
   registerNativeModule('C_Backtrace', installCBacktrace);
   registerNativeModule('C_Earley_Parser', installEarleyParser);
   registerNativeModule('libXML2', installLibXML2);
+  registerNativeModule('PCRE', installPCRE);
 }
