@@ -6,9 +6,8 @@
 // methods, natively for Ints and Strings.
 
 import { alloc } from '../rts/alloc.js';
-import { I32 } from '../rts/heap.js';
 import { T, DictF, VArrayF, BytesF, ClassF } from '../rts/layout.js';
-import { getV, setV, getI, setI, getItem, setItem, typeId, val } from '../rts/ll.js';
+import { getV, setV, getI, setI, getItem, setItem, objBytes, typeId, val } from '../rts/ll.js';
 import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { allocVArray, intBig, isInt, strEq, strHash, sym } from '../rts/objects.js';
 import { shadowMark, shadowPopTo, shadowPush, shadowGet } from '../rts/gc.js';
@@ -103,7 +102,7 @@ function probe(pd: number, pk: number, h: number): number {
   for (let n = 0; n < cap; n++) {
     const d = shadowGet(pd);
     const index = getV(d, DictF.index);
-    const slot = I32[((index as unknown as number) + BytesF.SIZE >> 2) + i];
+    const slot = getI(index, BytesF.SIZE + 4 * i);
     if (slot === 0) return -1;
     const e = slot - 1;
     const entries = getV(d, DictF.entries);
@@ -117,10 +116,9 @@ function probe(pd: number, pk: number, h: number): number {
 function insertIndex(d: Value, h: number, e: number): void {
   const index = getV(d, DictF.index);
   const cap = indexCap(index);
-  const base = ((index as unknown as number) + BytesF.SIZE) >> 2;
   let i = h & (cap - 1);
-  while (I32[base + i] !== 0) i = (i + 1) & (cap - 1);
-  I32[base + i] = e + 1;
+  while (getI(index, BytesF.SIZE + 4 * i) !== 0) i = (i + 1) & (cap - 1);
+  setI(index, BytesF.SIZE + 4 * i, e + 1);
 }
 
 /** Rebuilds entries (dropping deleted ones) and the index, with room to grow. */
@@ -172,7 +170,7 @@ export function tableSet(d: Value, k: Value, v: Value): void {
   let used = getI(d, DictF.used);
   const cap = indexCap(getV(d, DictF.index));
   const entries = getV(d, DictF.entries);
-  if ((used + 1) * 3 > cap * 2 || (used + 1) * ENTRY > (I32[(entries as unknown as number) >> 2] >>> 8) * 2 - (VArrayF.SIZE >> 2)) {
+  if ((used + 1) * 3 > cap * 2 || (used + 1) * ENTRY > (objBytes(entries) - VArrayF.SIZE) >> 2) {
     rebuild(d, (getI(d, DictF.count) + 1) * 2);
     used = getI(d, DictF.used);
   }

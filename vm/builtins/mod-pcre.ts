@@ -11,10 +11,9 @@
 import { T, ClassF, GenStateF, HandleF, StringF } from '../rts/layout.js';
 import { addr, getI, getV, setI, setV, typeId, val } from '../rts/ll.js';
 import { alloc } from '../rts/alloc.js';
-import { U8 } from '../rts/heap.js';
 import { gcStats } from '../rts/gc.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
-import { allocList, allocString, listPush, mkInt, ownSlot, setOwnSlot, strFromJs, strLen, strSlice, strToJs, sym } from '../rts/objects.js';
+import { allocList, allocString, listPush, mkInt, ownSlot, setOwnSlot, strFromJs, strLen, strBytes, strBytesView, strSlice, strToJs, sym } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
 import { ConvergeThrow, EXC, K, mkException, raise } from './kernel.js';
 import { mkClass } from './boot.js';
@@ -120,14 +119,15 @@ function subjectText(s: Value): string {
   const n = strLen(s);
   if (n < CACHE_MIN) return strToJs(s);
   const a = addr(s) + StringF.SIZE;
+  const view = strBytesView(s);
   if (a === cacheAddr && n === cacheBytes.length) {
     if (gcStats.collections === cacheGc) return cacheText;
-    if (Buffer.from(U8.buffer, U8.byteOffset + a, n).equals(cacheBytes)) {
+    if (cacheBytes.equals(view)) {
       cacheGc = gcStats.collections;
       return cacheText;
     }
   }
-  cacheBytes = Buffer.from(U8.subarray(a, a + n));
+  cacheBytes = Buffer.from(view);
   cacheText = cacheBytes.toString('latin1');
   cacheAddr = a;
   cacheGc = gcStats.collections;
@@ -211,8 +211,7 @@ function matchParts(m: Value): [Value, Int32Array] {
   const s = ownSlot(m, S_SUBJECT);
   const o = ownSlot(m, S_OFFSETS);
   if (!isStr(s) || !isStr(o)) raise('VM_Exception', 'Match object has been tampered with.');
-  const a = addr(o) + StringF.SIZE;
-  const bytes = U8.slice(a, a + strLen(o));
+  const bytes = strBytes(o);
   return [s, new Int32Array(bytes.buffer, 0, bytes.length >> 2)];
 }
 

@@ -5,7 +5,7 @@
 
 import { T, ModuleF, VarsF } from '../rts/layout.js';
 import { getV, getItem } from '../rts/ll.js';
-import { NONE, type Value } from '../rts/value.js';
+import { NONE, small, type Value } from '../rts/value.js';
 import { addPermanentRoot, shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, allocObject, isInt, listPush, setOwnSlot, strFromJs, sym } from '../rts/objects.js';
 import { K, EXC, ConvergeThrow, classOf, defBuiltin, getSlot, hooks, raise } from './kernel.js';
@@ -81,7 +81,7 @@ export function installSys(info: SysInfo): Value {
   fn('print', 0, -1, (a) => printValues(a, false));
   fn('println', 0, -1, (a) => printValues(a, true));
   fn('exit', 0, 1, (a) => {
-    const code = a.length > 0 ? a[0] : (1 as unknown as Value); // small(0) is the word 1
+    const code = a.length > 0 ? a[0] : small(0);
     if (!isInt(code)) typeError('Int', code);
     const e = allocObject(EXC.System_Exit_Exception, T.Exception);
     setOwnSlot(e, sym('code'), code);

@@ -3,7 +3,7 @@
 
 import { T, ClassF, ObjectF, FuncF, PartialF, VArrayF, GenStateF, ModuleF } from '../rts/layout.js';
 import { getV, getI, setI, setItem, typeId } from '../rts/ll.js';
-import { NONE, small, type Value } from '../rts/value.js';
+import { NONE, small, word, type Value } from '../rts/value.js';
 import { allocList, allocObject, allocPartial, allocVArray, listGet, listLen, listPush, mapInfo, ownSlot, strFromJs, strToJs, sym, symStr } from '../rts/objects.js';
 import { allocClass, Creator, findField, isSubclass, ownField, setField } from '../rts/classes.js';
 import { K, classOf, classPath, defMethods, findSlot, getSlot, hooks, raise } from './kernel.js';
@@ -22,7 +22,7 @@ const S_NAME = sym('name');
 const S_CONTAINER = sym('container');
 
 function hexAddr(v: Value): string {
-  return ((v as unknown as number) >>> 0).toString(16);
+  return (word(v) >>> 0).toString(16);
 }
 
 // -- Paths ------------------------------------------------------------------------------

@@ -31,6 +31,15 @@ export function strLen(s: Value): number {
   return getI(s, StringF.len);
 }
 
+/**
+ * The bytes of a string as a view into the heap: valid only until the next allocation
+ * (a collection may reuse the memory), for comparing or copying at once.
+ */
+export function strBytesView(s: Value): Uint8Array {
+  const a = addr(s) + StringF.SIZE;
+  return U8.subarray(a, a + strLen(s));
+}
+
 /** The bytes of a string, copied out of the heap. */
 export function strBytes(s: Value): Uint8Array {
   const a = addr(s) + StringF.SIZE;
