@@ -55,7 +55,7 @@ export function stackBase(f: number): number {
  * inline variables (zeroed: unassigned) before its operand stack (not zeroed: the stack
  * is written before it is read, and traced only up to sp).
  */
-export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: Value, parent: number, mode: number, nlocals = 0): number {
+export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: number, nlocals = 0): number {
   const size = Math.max(1, code.def.maxStack);
   const bytes = (FrameF.SIZE + 4 * (nlocals + size) + 7) & ~7;
   // Every header field is written here, so only the locals need zeroing.
@@ -67,10 +67,7 @@ export function allocFrame(code: LoadedCode, func: Value, vars: Value, module: V
   for (let i = 0; i < nlocals; i++) setWI(lb + i, 0);
   setWI(w + (FrameF.nlocals >> 2), nlocals);
   setWI(w + (FrameF.parent >> 2), parent);
-  setW(w + (FrameF.func >> 2), func);
   setW(w + (FrameF.vars >> 2), vars);
-  setW(w + (FrameF.module >> 2), module);
-  setWI(w + (FrameF.result >> 2), 0);
   setWI(w + (FrameF.pc >> 2), 0);
   setWI(w + (FrameF.sp >> 2), 0);
   setWI(w + (FrameF.ffp >> 2), -1);
@@ -120,12 +117,12 @@ export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[
   let vb: number;
   if (code.inlineVars) {
     // Frame.vars then holds the closure: the environment LOAD_OUTER starts from.
-    f = allocFrame(code, func, getV(func, FuncF.closure), getV(func, FuncF.container), parent, mode, def.nVars);
+    f = allocFrame(code, getV(func, FuncF.closure), parent, mode, def.nVars);
     vb = (f + FrameF.SIZE) >> 2;
   } else {
     const vars = allocVars(def.nVars, getV(func, FuncF.closure));
     vb = (VarsF.SIZE >> 2) + (addr(vars) >> 2);
-    f = allocFrame(code, func, vars, getV(func, FuncF.container), parent, mode);
+    f = allocFrame(code, vars, parent, mode);
   }
   let i = 0;
   for (; i < pre.length && i < np; i++) setW(vb + i, pre[i]);
@@ -145,5 +142,5 @@ export function frameForCode(code: LoadedCode, func: Value, pre: readonly Value[
 
 /** The module's init frame (its variables are the module's top-level variables). */
 export function frameForInit(module: Value, initCode: LoadedCode, parent: number, mode: number): number {
-  return allocFrame(initCode, NONE, getV(module, ModuleF.vars), module, parent, mode);
+  return allocFrame(initCode, getV(module, ModuleF.vars), parent, mode);
 }

@@ -247,7 +247,9 @@ export function run(entry: number): Value {
                 if (idx === special.classNew && !gen) {
                   const init = newInstance(args, f);
                   if (init > 0) {
-                    setI(f, FrameF.sp, base);
+                    // The instance is the call's result: it waits (rooted) on our stack.
+                    setW(sb + base, newResult);
+                    setI(f, FrameF.sp, base + 1);
                     next = init;
                     break dispatch;
                   }
@@ -797,9 +799,8 @@ function newInstance(args: Value[], caller: number): number {
     return 0;
   }
   args[0] = inst;
-  const fr = frameForCall(init, args, 0, 0, caller, Mode.NEW);
-  setV(fr, FrameF.result, inst);
-  return fr;
+  newResult = inst;
+  return frameForCall(init, args, 0, 0, caller, Mode.NEW);
 }
 
 

@@ -11,6 +11,11 @@ import { Mode, isHostMode, recycleFrame, stackBase } from './frames.js';
 import { vs } from './state.js';
 import { w, copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 
+/** The module a module-initialisation frame initialises: its code's. */
+function moduleOf(f: number): Value {
+  return codes[getI(f, FrameF.code)].unit.module;
+}
+
 /**
  * Leaves frame `f` with result `v` (NONE = failure) and prepares its caller. Returns the
  * frame to continue in, or 0 when `f` was called from TypeScript (run() then returns).
@@ -27,20 +32,19 @@ export function returnFromFrame(f: number, v: Value): number {
   const ppc = getI(parent, FrameF.pc);
   const pcode = codes[getI(parent, FrameF.code)];
   if (mode === Mode.IMPORT) {
-    setI(getV(f, FrameF.module), ModuleF.state, 2);
-    setW(psb + psp++, getV(f, FrameF.module));
+    setI(moduleOf(f), ModuleF.state, 2);
+    setW(psb + psp++, moduleOf(f));
     setI(parent, FrameF.sp, psp);
     setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
     return parent;
   }
   if (mode === Mode.RETRY) {
-    setI(getV(f, FrameF.module), ModuleF.state, 2);
+    setI(moduleOf(f), ModuleF.state, 2);
     return parent;
   }
   if (mode === Mode.NEW) {
+    // `C.new(...)`'s result, the new instance, is already on the caller's stack.
     if (v === NONE) raise('VM_Exception', 'Function attempting to return fail, but caller can not handle failure.');
-    setW(psb + psp++, getV(f, FrameF.result));
-    setI(parent, FrameF.sp, psp);
     setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
     recycleFrame(f);
     return parent;
@@ -125,7 +129,7 @@ export function unwind(f: number, exc: Value, entry: number): number {
     }
     if (f === entry || isHostMode(getI(f, FrameF.mode))) throw new ConvergeThrow(exc);
     const mode = getI(f, FrameF.mode) & 15;
-    if (mode === Mode.IMPORT || mode === Mode.RETRY) setI(getV(f, FrameF.module), ModuleF.state, 2);
+    if (mode === Mode.IMPORT || mode === Mode.RETRY) setI(moduleOf(f), ModuleF.state, 2);
     f = getI(f, FrameF.parent);
   }
 }

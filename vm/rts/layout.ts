@@ -186,20 +186,17 @@ export const enum VarsF {
 /** a call frame with its fixed-size operand stack (DESIGN D4). */
 export const enum FrameF {
   parent = 4, // value
-  func = 8, // value
-  vars = 12, // value
-  module = 16, // value
-  result = 20, // value
-  pc = 24, // i32
-  sp = 28, // i32
-  ffp = 32, // i32
-  gfp = 36, // i32
-  xfp = 40, // i32
-  mode = 44, // i32
-  code = 48, // i32
-  depth = 52, // i32
-  nlocals = 56, // i32
-  SIZE = 60,
+  vars = 8, // value
+  pc = 12, // i32
+  sp = 16, // i32
+  ffp = 20, // i32
+  gfp = 24, // i32
+  xfp = 28, // i32
+  mode = 32, // i32
+  code = 36, // i32
+  depth = 40, // i32
+  nlocals = 44, // i32
+  SIZE = 48,
 }
 
 /** the state of a suspended builtin generator. */
@@ -234,10 +231,10 @@ export const enum ArrayF {
 }
 
 /** Word offsets of the traced (value) fields of each type, by type id. */
-export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2, 3, 4, 5], [5, 6, 7], [1, 2], [1, 2, 5]];
+export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2], [5, 6, 7], [1, 2], [1, 2, 5]];
 /** 1 where the tail holds values the GC must trace, by type id. */
 export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0];
 /** Byte size of the fixed part of each type (where its tail starts), by type id. */
-export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 60, 32, 20, 24];
+export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 48, 32, 20, 24];
 /** Names of the types, by type id (for debugging output). */
 export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle", "Array"];

@@ -84,10 +84,7 @@ export const STRUCTS = {
     doc: 'a call frame with its fixed-size operand stack (DESIGN D4)',
     fields: [
       ['parent', 'value'],
-      ['func', 'value'],
       ['vars', 'value'],
-      ['module', 'value'],
-      ['result', 'value'],
       ['pc', 'i32'],
       ['sp', 'i32'],
       ['ffp', 'i32'],
