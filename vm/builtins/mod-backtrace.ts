@@ -3,7 +3,7 @@
 // source file as the VM's own tracebacks do (compiled modules carry no line table), and
 // whether a descriptor is a terminal (only terminals get highlighted, language.md §17.2).
 
-import { readFileSync } from 'node:fs';
+import { sourceOf } from '../bytecode/traceback.js';
 import { isatty } from 'node:tty';
 import type { Value } from '../rts/value.js';
 import { NONE } from '../rts/value.js';
@@ -13,20 +13,6 @@ import { moduleTable, unitOf } from '../bytecode/modules.js';
 import { defModule } from './native-kit.js';
 import { intArg, strArg } from './types-common.js';
 
-const sources = new Map<string, Buffer | null>();
-
-function sourceOf(path: string): Buffer | null {
-  let s = sources.get(path);
-  if (s === undefined) {
-    try {
-      s = readFileSync(path);
-    } catch {
-      s = null;
-    }
-    sources.set(path, s);
-  }
-  return s;
-}
 
 /**
  * src_location(mod_id, offset): [source path, line (from 1), column (from 0), text of the

@@ -76,7 +76,8 @@ export function srcSpan(codeId: number, pc: number): [number, number] {
 }
 
 const sources = new Map<string, Uint8Array | null>();
-function sourceOf(path: string): Uint8Array | null {
+/** A module's source text, read once (null if it can no longer be read). */
+export function sourceOf(path: string): Uint8Array | null {
   let s = sources.get(path);
   if (s === undefined) {
     try {
