@@ -37,6 +37,11 @@ export interface LoadedCode {
    */
   readonly inlineVars: boolean;
   /**
+   * For each pc inside a static failure range, 4 * (range index) + 1; 0 elsewhere (null
+   * without ranges): failing finds its range in one load instead of a search.
+   */
+  readonly failAt: Int32Array | null;
+  /**
    * Inline caches, three words per instruction (at 3 * pc): for slot lookups and method
    * calls [map, class version, field] or [map, 0, slot index]; for slot stores [old map,
    * new map, slot index]. Every word is 0, a tagged small int or a pointer, and the

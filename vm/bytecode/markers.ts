@@ -56,19 +56,13 @@ export const failOut = { sp: 0, resume: 0 };
 
 export function failNow(f: number, sb: number, pc: number): number {
   // A static failure range around pc is the innermost frame (it contains no markers).
-  const ranges = codes[getI(f, FrameF.code)].def.failRanges;
-  if (ranges.length > 0) {
-    let lo = 0;
-    let hi = (ranges.length >> 2) - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const k = mid << 2;
-      if (pc < ranges[k]) hi = mid - 1;
-      else if (pc >= ranges[k + 1]) lo = mid + 1;
-      else {
-        failOut.sp = ranges[k + 3];
-        return ranges[k + 2];
-      }
+  const code = codes[getI(f, FrameF.code)];
+  if (code.failAt !== null) {
+    const k = code.failAt[pc] - 1;
+    if (k >= 0) {
+      const ranges = code.def.failRanges;
+      failOut.sp = ranges[k + 3];
+      return ranges[k + 2];
     }
   }
   for (;;) {

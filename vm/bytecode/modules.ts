@@ -63,11 +63,19 @@ export function loadUnit(def: UnitDef): LoadedUnit {
   };
   def.codes.forEach((c, i) => {
     unit.codeIds.push(codes.length);
-    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, inlineVars: i !== 0 && !definesFunctions(c.ops), ic: new Int32Array(c.ops.length * 3) });
+    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, inlineVars: i !== 0 && !definesFunctions(c.ops), failAt: failRangeMap(c.ops.length, c.failRanges), ic: new Int32Array(c.ops.length * 3) });
   });
   units.push(unit);
   moduleTable.set(def.modId, module);
   return unit;
+}
+
+function failRangeMap(nops: number, ranges: Int32Array): Int32Array | null {
+  if (ranges.length === 0) return null;
+  const m = new Int32Array(nops);
+  // Verified ranges are disjoint and within the code.
+  for (let k = 0; k < ranges.length; k += 4) m.fill(k + 1, ranges[k], ranges[k + 1]);
+  return m;
 }
 
 /** Does this (verified) code create closures? */
