@@ -59,6 +59,10 @@ await esbuild.build({
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
 });
 
+// The launcher bin/converge runs: the bundle with a V8 code cache (tools/launch.cjs).
+const { copyFileSync } = await import('node:fs');
+copyFileSync('tools/launch.cjs', 'build/launch.cjs');
+
 const tools = ['tools/regress.ts', 'tools/bench.ts', 'tools/gen-docs.ts'].filter((p) => { try { return statSync(p).isFile(); } catch { return false; } });
 if (tools.length > 0) {
   await esbuild.build({ ...common, entryPoints: tools, outdir: 'build/tools', outExtension: { '.js': '.mjs' } });
