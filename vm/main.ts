@@ -20,6 +20,7 @@ import { settings } from './bytecode/interp.js';
 import { HeapExhausted } from './rts/heap.js';
 import { ObjectTooLarge } from './rts/alloc.js';
 import { flushAll, stderr } from './builtins/out.js';
+import { setEvalImportEnv } from './builtins/mod-c-eval.js';
 
 const USAGE = 'Usage: converge [-vf] [--gc-stress] [--dis] [source file | bytecode file] [program args...]';
 
@@ -72,7 +73,9 @@ function main(argv: string[]): number {
   const file = rest[0];
   if (!existsSync(file) || !statSync(file).isFile()) fail(`converge: No such file '${file}'.`);
 
-  const env = { includes: [join(repoRoot, 'stdlib')], isNativeModule };
+  // The compiler's modules (`Compiler::ITree`...) are importable too, after the stdlib's.
+  const env = { includes: [join(repoRoot, 'stdlib'), join(repoRoot, 'compiler')], isNativeModule };
+  setEvalImportEnv(env);
   bootVM({ argv: rest.slice(1), vmPath: join(repoRoot, 'bin', 'converge'), programPath: realpathSync(file) });
 
   // A linked executable is run as it is; anything else is source to auto-make.

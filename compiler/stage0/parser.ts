@@ -26,13 +26,25 @@ class Parser extends ExprParser {
       while (this.accept('NEWLINE'));
       if (!this.at('EOF')) throw this.syntaxError();
     }
+    this.rejectCtmp();
+    return { kind: 'Module', span: { offset: 0, length: this.srcLength }, defns };
+  }
+
+  /** A whole source that is an expression sequence (CEI::eval), possibly empty. */
+  parseWholeExprSeq(): A.Expr[] {
+    const seq = this.at('EOF') ? [] : this.parseExprSeq();
+    if (!this.at('EOF')) throw this.syntaxError();
+    this.rejectCtmp();
+    return seq;
+  }
+
+  private rejectCtmp(): void {
     if (this.ctmp !== null) {
       throw new CompileError(
         `Compile-time meta-programming (${this.ctmp.what}) needs the full Converge compiler; stage 0 cannot compile it.`,
         this.ctmp.span,
       );
     }
-    return { kind: 'Module', span: { offset: 0, length: this.srcLength }, defns };
   }
 
   /** Top level admits only definitions (spec §4.2), not arbitrary expressions. */
@@ -329,8 +341,17 @@ class Parser extends ExprParser {
  * stage 0 parses but cannot compile).
  */
 export function parse(src: Uint8Array): A.Module {
+  return guarded(() => new Parser(tokenize(src), src.length).parseModule());
+}
+
+/** Parses a source that is one expression sequence (not a module); `[]` if it is empty. */
+export function parseExprSeq(src: Uint8Array): A.Expr[] {
+  return guarded(() => new Parser(tokenize(src), src.length).parseWholeExprSeq());
+}
+
+function guarded<T>(parseIt: () => T): T {
   try {
-    return new Parser(tokenize(src), src.length).parseModule();
+    return parseIt();
   } catch (e) {
     if (e instanceof CompileError) throw e;
     // A bug must still surface as a compile error rather than a JS crash; deep nesting

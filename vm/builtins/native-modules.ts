@@ -13,6 +13,7 @@ import { installCPlatformEnv, installCPlatformExec, installCPlatformHost, instal
 import { installEarleyParser } from './mod-earley-parser.js';
 import { installLibXML2 } from './mod-libxml2.js';
 import { installPCRE } from './mod-pcre.js';
+import { installCEval } from './mod-c-eval.js';
 
 export function registerNativeModules(): void {
   registerNativeModule('C_Time', installCTime);
@@ -30,4 +31,5 @@ export function registerNativeModules(): void {
   registerNativeModule('C_Earley_Parser', installEarleyParser);
   registerNativeModule('libXML2', installLibXML2);
   registerNativeModule('PCRE', installPCRE);
+  registerNativeModule('C_Eval', installCEval);
 }

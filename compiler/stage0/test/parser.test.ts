@@ -1,5 +1,5 @@
 import test from 'ava';
-import { parse } from '../parser.js';
+import { parse, parseExprSeq } from '../parser.js';
 import { printExpr, printModule } from '../ast-print.js';
 import { CompileError } from '../errors.js';
 import type * as A from '../ast.js';
@@ -596,4 +596,31 @@ test('performance: parse a generated 10,000-line program (reported, not asserted
   const ms = performance.now() - t0;
   t.log(`parsed ${lines} lines (${src.length} bytes) in ${ms.toFixed(1)} ms`);
   t.is(m.defns.length, 1002);
+});
+
+// -- A whole source as one expression sequence (CEI::eval) ---------------------------
+
+function seqErr(s: string): string {
+  try {
+    parseExprSeq(bytes(s));
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    return e.message;
+  }
+  throw new Error(`no error for ${JSON.stringify(s)}`);
+}
+
+test('parseExprSeq: any expressions, not only definitions; empty sources give none', (t) => {
+  t.is(parseExprSeq(bytes('y := (x += 1) + 4')).map(printExpr).join('\n'), '(:= y (+ (+= x 1) 4))');
+  t.is(parseExprSeq(bytes('2 + 3\nf(x)')).map(printExpr).join('\n'), '(+ 2 3)\n(call f x)');
+  t.deepEqual(parseExprSeq(bytes('')), []);
+  t.deepEqual(parseExprSeq(bytes('// nothing but a comment\n')), []);
+  t.is(parseExprSeq(bytes('if a:\n    b\nelse:\n    c')).length, 1);
+});
+
+test('parseExprSeq: syntax errors and CTMP are compile errors', (t) => {
+  t.is(seqErr('1 +'), near('+'));
+  t.is(seqErr('x := 1 2'), near('2'));
+  t.regex(seqErr('$<f()>'), /^Compile-time meta-programming \(splice\)/);
+  t.regex(seqErr('[| x |]'), /^Compile-time meta-programming/);
 });
