@@ -1,7 +1,9 @@
 // Frames (DESIGN D4): heap objects linked to their caller, each with a fixed-size operand
 // stack sized by the compiler's static maximum. Stack markers (failure, generator and
 // exception frames) live on that stack as small integers; ffp/gfp/xfp index the
-// innermost of each kind (-1 = none).
+// innermost of each kind (-1 = none). The header (vm/rts/schema.ts) is only what the
+// interpreter cannot get from elsewhere: caller, variables (or closure), pc, sp, the
+// three marker indexes, mode, code id, call depth and the number of inline locals.
 
 import { alloc, allocPartlyZeroed } from '../rts/alloc.js';
 import { addCollectHook } from '../rts/gc.js';
@@ -24,7 +26,7 @@ export const enum Mode {
   IMPORT = 3,
   /** Pumped as a generator from TypeScript: run() returns at each YIELD too. */
   HOST_GEN = 4,
-  /** An `init` run by `C.new`: the caller gets Frame.result (the new instance). */
+  /** An `init` run by `C.new`: the caller gets the new instance, already on its stack. */
   NEW = 5,
   /** A module initialisation started by `M::x`: the caller then re-runs that lookup. */
   RETRY = 6,
