@@ -24,7 +24,7 @@ function readTemplates(llFile) {
   const text = readFileSync(llFile, 'utf8');
   const sf = ts.createSourceFile(llFile, text, ts.ScriptTarget.Latest, true);
   const templates = new Map();
-  // Top-level name -> [file that exports it, exported name].
+  // Top-level name -> [file that exports it, exported name], or { literal } for a numeric constant.
   const tops = new Map();
   for (const st of sf.statements) {
     if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier) && !st.importClause?.isTypeOnly) {
@@ -32,7 +32,16 @@ function readTemplates(llFile) {
       const nb = st.importClause?.namedBindings;
       if (nb !== undefined && ts.isNamedImports(nb)) for (const el of nb.elements) if (!el.isTypeOnly) tops.set(el.name.text, [from, (el.propertyName ?? el.name).text]);
     } else if (ts.isVariableStatement(st)) {
-      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) tops.set(d.name.text, [llFile, d.name.text]);
+      const isConst = (st.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name)) continue;
+        // A numeric constant is substituted by its literal, which V8 folds into the code
+        // (a module-level binding would be a load on every use).
+        const init = d.initializer;
+        const literal = init !== undefined && (ts.isNumericLiteral(init) || (ts.isPrefixUnaryExpression(init) && init.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(init.operand)));
+        if (isConst && literal) tops.set(d.name.text, { literal: init.getText(sf) });
+        else tops.set(d.name.text, [llFile, d.name.text]);
+      }
     } else if (ts.isFunctionDeclaration(st) && st.name !== undefined) tops.set(st.name.text, [llFile, st.name.text]);
   }
   for (const st of sf.statements) {
@@ -115,6 +124,7 @@ export function inlineLl(file, text, templateFiles, templates) {
             .map((p) => {
               if (typeof p === 'string') return p;
               if (p.param !== undefined) return `(${args[p.param]})`;
+              if (p.ext.literal !== undefined) return `(${p.ext.literal})`;
               const name = `__ll_${p.ext[1]}`;
               imports.set(name, p.ext);
               return name;
