@@ -22,15 +22,17 @@ import { ObjectTooLarge } from './rts/alloc.js';
 import { flushAll, stderr } from './builtins/out.js';
 import { setEvalImportEnv } from './builtins/mod-c-eval.js';
 
-const USAGE = 'Usage: converge [-vf] [--gc-stress] [--dis] [source file | bytecode file] [program args...]';
+const USAGE = 'Usage: converge [-vf] [--gc-stress] [--dis] [source file | executable file | bytecode file] [program args...]';
 
 const HELP = `${USAGE}
 
   -v            report each compile and link step on stderr (repeatable)
   -f            recompile every module, ignoring cached bytecode
   --gc-stress   collect garbage at every safepoint (for testing the VM)
-  --dis         disassemble a .cvb file, or the modules a .cv file compiles to
+  --dis         disassemble a .cvb file, an executable, or the modules a .cv file compiles to
   --help        show this help
+
+With no file, the interactive interpreter (convergei) runs.
 `;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -69,7 +71,8 @@ function main(argv: string[]): number {
   const verbose = args.v === true ? 1 : 0;
   settings.gcStress = args['gc-stress'] === true || process.env.CONVERGE_GC_STRESS === '1';
   const rest = [...args._.map(String), ...argv.slice(progAt)];
-  if (rest.length === 0) fail(`converge: no program given (the interactive interpreter is not available yet).\n${USAGE}`);
+  // With no program, the interactive interpreter runs (spec/tools.md §5).
+  if (rest.length === 0) rest.push(join(repoRoot, 'compiler', 'convergei.cv'));
   const file = rest[0];
   if (!existsSync(file) || !statSync(file).isFile()) fail(`converge: No such file '${file}'.`);
 
