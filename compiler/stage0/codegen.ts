@@ -156,6 +156,15 @@ class FuncGen {
   private labelledPc = -1;
 
   emit(span: A.Span, op: Op, ...operands: number[]): void {
+    if (op === Op.LOAD_VAR && this.lastPc >= 0 && this.ops[this.lastPc] === Op.LOAD_VAR && this.labelledPc !== this.ops.length) {
+      // Two loads in a row (nothing jumps between them) become one LOAD_VAR2; the second
+      // load's source position stays recorded at its operand word.
+      this.ops[this.lastPc] = Op.LOAD_VAR2;
+      this.posOffset.set(this.ops.length, span.offset);
+      this.posLength.set(this.ops.length, span.length);
+      this.ops.push(operands[0]);
+      return;
+    }
     this.lastPc = this.ops.length;
     this.posOffset.set(this.ops.length, span.offset);
     this.posLength.set(this.ops.length, span.length);

@@ -99,6 +99,20 @@ export function run(entry: number): Value {
               pc += 2;
               continue;
             }
+            case Op.LOAD_VAR2: {
+              const v = getW(vb + ops[pc + 1]);
+              const u = getW(vb + ops[pc + 2]);
+              if (v === NONE) raise('Unassigned_Var_Exception', '');
+              if (u === NONE) {
+                pc += 2; // the second variable's source position is at its operand word
+                raise('Unassigned_Var_Exception', '');
+              }
+              setW(sb + sp, v);
+              setW(sb + sp + 1, u);
+              sp += 2;
+              pc += 3;
+              continue;
+            }
             case Op.STORE_VAR:
               setW(vb + ops[pc + 1], getW(sb + sp - 1));
               pc += 2;

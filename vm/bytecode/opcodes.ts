@@ -96,6 +96,7 @@ export const OPS = [
   { name: 'COMPARE_BRANCH', operands: ['cmp', 'target'], pops: 2, pushes: 0, flow: 'branch', doc: 'A condition that is one comparison: [a, b] -> [], jumping to t unless `a cmp b` holds.' },
   { name: 'ASSIGN_VAR', operands: ['var'], pops: 1, pushes: 0, flow: 'next', doc: 'Statement `x := e`: pop the top of stack into local variable i (STORE_VAR then POP).' },
   { name: 'ASSIGN_SLOT', operands: ['name'], pops: 2, pushes: 0, flow: 'next', doc: 'Statement `o.name := v`: [v, o] -> [] (SET_SLOT then POP).' },
+  { name: 'LOAD_VAR2', operands: ['var', 'var'], pops: 0, pushes: 2, flow: 'next', doc: 'Two LOAD_VARs in one: push local variables i then j (the second\'s source position is recorded at the word of j).' },
   { name: 'ASSIGN_ITEM', operands: [], pops: 3, pushes: 0, flow: 'next', fails: true, doc: 'Statement `c[i] := v`: [v, c, i] -> [] after c.set(i, v) (SET_ITEM then POP).' },
 ] as const satisfies readonly OpDef[];
 
@@ -163,6 +164,7 @@ export const enum Op {
   COMPARE_BRANCH,
   ASSIGN_VAR,
   ASSIGN_SLOT,
+  LOAD_VAR2,
   ASSIGN_ITEM,
 }
 
