@@ -22,7 +22,7 @@ import { resolveImport, type ImportEnv } from '../../compiler/stage0/compile.js'
 import { CompileError } from '../../compiler/stage0/errors.js';
 import { make } from '../automake.js';
 import { verifyUnit } from '../bytecode/verify.js';
-import { findModule, isNativeModuleName, loadUnit, moduleLookup, moduleTable } from '../bytecode/modules.js';
+import { findModule, isNativeModuleName, linkUnit, loadUnit, moduleLookup, moduleTable } from '../bytecode/modules.js';
 import type { UnitDef } from '../bytecode/unit.js';
 import { NONE, type Value } from '../rts/value.js';
 import { strBytes, sym } from '../rts/objects.js';
@@ -118,7 +118,7 @@ function compileExpr(src: Uint8Array, varNames: readonly string[], includes: rea
     throw e;
   }
   const loaded = [...extra, unit].map((d) => loadUnit(d));
-  for (const u of loaded) u.imports = u.def!.imports.map((id) => findModule(id));
+  for (const u of loaded) linkUnit(u);
   // Nothing imports the wrapper: it need not stay in the module table.
   moduleTable.delete(modId);
   const m = loaded[loaded.length - 1].module;

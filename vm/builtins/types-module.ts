@@ -9,7 +9,7 @@ import { allocList, listPush, mkInt, strBytes, strFromJs, strToJs, sym } from '.
 import { Creator } from '../rts/classes.js';
 import { K, raise } from './kernel.js';
 import { defGen, newGen } from './gen.js';
-import { findModule, moduleLookup, moduleTable, loadUnit, unitOf } from '../bytecode/modules.js';
+import { linkUnit, moduleLookup, moduleTable, loadUnit, unitOf } from '../bytecode/modules.js';
 import { readUnit, LoadError } from '../bytecode/format-cvb.js';
 import { verifyUnit, VerifyError } from '../bytecode/verify.js';
 import { checkCount, defTyped, intArg, isModule, setCreator, strArg } from './types-common.js';
@@ -107,7 +107,7 @@ function newModule(a: Value[]): Value {
   const prev = moduleTable.get(def.modId);
   const u = loadUnit(def);
   if (prev !== undefined) moduleTable.set(def.modId, prev);
-  u.imports = def.imports.map((id) => findModule(id));
+  linkUnit(u);
   return u.module;
 }
 

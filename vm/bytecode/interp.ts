@@ -176,24 +176,8 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
-            case Op.FAIL: {
-              const r = failNow(f, sb, pc);
-              if (r >= 0) {
-                pc = r;
-                sp = failOut.sp;
-                continue;
-              }
-              if (r === FN_RESUME_FRAME) {
-                setI(f, FrameF.sp, failOut.sp);
-                setI(f, FrameF.pc, pc);
-                next = failOut.resume;
-                setI(next, FrameF.parent, f);
-                break dispatch;
-              }
-              next = returnFromFrame(f, NONE);
-              if (next === 0) return NONE;
-              break dispatch;
-            }
+            case Op.FAIL:
+              break; // handled after the switch
             case Op.BRANCH: {
               const target = ops[pc + 1];
               if (target < pc) {
@@ -294,22 +278,7 @@ export function run(entry: number): Value {
                 }
                 if (r === NONE) {
                   sp = base;
-                  const fr = failNow(f, sb, pc);
-                  if (fr >= 0) {
-                    pc = fr;
-                    sp = failOut.sp;
-                    continue;
-                  }
-                  setI(f, FrameF.sp, base);
-                  if (fr === FN_RESUME_FRAME) {
-                    setI(f, FrameF.sp, failOut.sp);
-                    next = failOut.resume;
-                    setI(next, FrameF.parent, f);
-                    break dispatch;
-                  }
-                  next = returnFromFrame(f, NONE);
-                  if (next === 0) return NONE;
-                  break dispatch;
+                  break; // failed: handled after the switch
                 }
                 if (gen) {
                   // A plain builtin in a for condition: one value, then exhausted.
@@ -712,7 +681,9 @@ export function run(entry: number): Value {
               continue;
             }
             if (r === FN_RESUME_FRAME) {
+              // The generator's traceback entries sit under this instruction.
               setI(f, FrameF.sp, failOut.sp);
+              setI(f, FrameF.pc, pc);
               next = failOut.resume;
               setI(next, FrameF.parent, f);
               break dispatch;

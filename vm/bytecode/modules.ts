@@ -125,13 +125,19 @@ export function allModules(): Value[] {
   return [...moduleTable.values()];
 }
 
-/** Resolves every unit's imports to module objects (NONE if absent: Import_Exception when run). */
+/**
+ * Resolves a loaded unit's imports (and a package's entries) to module objects (NONE if
+ * absent: Import_Exception when run).
+ */
+export function linkUnit(u: LoadedUnit): void {
+  if (u.def === null) return;
+  u.imports = u.def.imports.map((id) => findModule(id));
+  u.def.packageEntries?.forEach((e, i) => setItem(getV(u.module, ModuleF.vars), VarsF.SIZE, i, findModule(e.modId)));
+}
+
+/** Links every loaded unit. */
 export function linkUnits(): void {
-  for (const u of units) {
-    if (u.def === null) continue;
-    u.imports = u.def.imports.map((id) => findModule(id));
-    u.def.packageEntries?.forEach((e, i) => setItem(getV(u.module, ModuleF.vars), VarsF.SIZE, i, findModule(e.modId)));
-  }
+  for (const u of units) linkUnit(u);
 }
 
 /** Defines a module implemented in the VM, already initialised, with the given definitions. */
