@@ -82,15 +82,15 @@ function main(argv: string[]): number {
   bootVM({ argv: rest.slice(1), vmPath: join(repoRoot, 'bin', 'converge'), programPath: realpathSync(file) });
 
   // A linked executable is run as it is; anything else is source to auto-make.
-  const head = readFileSync(file).subarray(0, 4096);
-  const linked = executableStart(head) >= 0 ? readExecutable(readFileSync(file), file) : null;
+  const bytes = readFileSync(file);
+  const linked = executableStart(bytes) >= 0 ? readExecutable(bytes, file) : null;
   if (linked !== null) for (const u of linked) verifyUnit(u);
 
   if (args.dis) {
     if (linked !== null) {
       for (const u of linked) process.stdout.write(disassemble(u));
     } else if (file.endsWith('.cvb')) {
-      const u = readUnit(readFileSync(file), file);
+      const u = readUnit(bytes, file);
       verifyUnit(u);
       process.stdout.write(disassemble(u));
     } else {

@@ -9,8 +9,8 @@ export const MODULE_MAGIC = 'CONVMODL';
 export const FORMAT_VERSION = 4;
 
 export class LoadError extends Error {
-  constructor(readonly path: string, message: string) {
-    super(`${path}: invalid bytecode file: ${message}`);
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path}: invalid bytecode file: ${reason}`);
   }
 }
 

@@ -70,7 +70,7 @@ function readLinked(b: Uint8Array, start: number, magic: string, what: string, p
     try {
       units.push(readUnit(bytes, path));
     } catch (e) {
-      if (e instanceof LoadError) r.fail(`module ${i + 1}: ${e.message.slice(e.message.indexOf('invalid bytecode file: ') + 23)}`);
+      if (e instanceof LoadError) r.fail(`module ${i + 1}: ${e.reason}`);
       throw e;
     }
   }
