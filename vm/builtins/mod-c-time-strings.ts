@@ -4,18 +4,15 @@
 import { T } from '../rts/layout.js';
 import { typeId } from '../rts/ll.js';
 import { isSmall, type Value } from '../rts/value.js';
-import { allocList, allocString, listPush, mkInt, strBytes } from '../rts/objects.js';
+import { allocString, mkInt, strBytes } from '../rts/objects.js';
 import { shadowGet, shadowMark, shadowPopTo, shadowPush } from '../rts/gc.js';
-import { K } from './kernel.js';
 import { typeError } from './operators.js';
 import { forEachValue } from './types-data.js';
+import { pairList } from './types-common.js';
 import { defModule } from './native-kit.js';
 
 function pair(sec: number, nsec: number): Value {
-  const l = allocList(K.List, 2);
-  listPush(l, mkInt(sec));
-  listPush(l, mkInt(nsec));
-  return l;
+  return pairList(mkInt(sec), mkInt(nsec));
 }
 
 export function installCTime(): void {

@@ -13,13 +13,13 @@ import { addr, getI, getV, setI, setV, typeId, val } from '../rts/ll.js';
 import { alloc } from '../rts/alloc.js';
 import { gcStats } from '../rts/gc.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
-import { allocList, allocString, listPush, mkInt, ownSlot, setOwnSlot, strFromJs, strLen, strBytes, strBytesView, strSlice, strToJs, sym } from '../rts/objects.js';
+import { allocString, mkInt, ownSlot, setOwnSlot, strFromJs, strLen, strBytes, strBytesView, strSlice, strToJs, sym } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
 import { ConvergeThrow, EXC, K, mkException, raise } from './kernel.js';
 import { mkClass } from './boot.js';
 import { defGen, newGen } from './gen.js';
 import { typeError } from './operators.js';
-import { absent, defTyped, elemIndex, intArg, isStr, sliceIndex } from './types-common.js';
+import { absent, defTyped, pairList, elemIndex, intArg, isStr, sliceIndex } from './types-common.js';
 import { defModule } from './native-kit.js';
 import { PcreError, translate, type Translation } from './pcre-translate.js';
 
@@ -245,10 +245,7 @@ export function installPCRE(): void {
     ['get_indexes', 2, 2, (a) => {
       const [, offs] = matchParts(a[0]);
       const g = elemIndex(a[1], offs.length >> 1);
-      const l = allocList(K.List, 2);
-      listPush(l, mkInt(offs[2 * g]));
-      listPush(l, mkInt(offs[2 * g + 1]));
-      return l;
+      return pairList(mkInt(offs[2 * g]), mkInt(offs[2 * g + 1]));
     }],
   ]);
 

@@ -7,7 +7,7 @@ import { T } from '../rts/layout.js';
 import { typeId } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
-import { intNum, isFloat, isInt, listGet, listLen, strToJs, sym } from '../rts/objects.js';
+import { allocList, intNum, isFloat, isInt, listGet, listLen, listPush, strToJs, sym } from '../rts/objects.js';
 import { K, defMethods, getSlot, hooks, raise, type MethodImpl, checkCount } from './kernel.js';
 import { typeError } from './operators.js';
 
@@ -53,6 +53,18 @@ export function isSlottedValue(v: Value): boolean {
 }
 
 // -- Argument checks ----------------------------------------------------------------
+
+/**
+ * The List `[a, b]` (name/value pairs, [start, end] indexes...). Both values exist before
+ * the list is allocated, and nothing collects between (no safepoint), so they need no
+ * rooting.
+ */
+export function pairList(a: Value, b: Value): Value {
+  const l = allocList(K.List, 2);
+  listPush(l, a);
+  listPush(l, b);
+  return l;
+}
 
 export function strArg(v: Value, where?: string): string {
   if (!isStr(v)) typeError('String', v, where);

@@ -5,14 +5,14 @@ import { readFileSync } from 'node:fs';
 import { GenStateF, ModuleF, VarsF } from '../rts/layout.js';
 import { getV, getI, setI, setItem } from '../rts/ll.js';
 import { NONE, type Value } from '../rts/value.js';
-import { allocList, listPush, mkInt, strBytes, strFromJs, strToJs, sym } from '../rts/objects.js';
+import { mkInt, strBytes, strFromJs, strToJs, sym } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
 import { K, raise } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { linkUnit, moduleLookup, moduleTable, loadUnit, unitOf } from '../bytecode/modules.js';
 import { readUnit, LoadError } from '../bytecode/format-cvb.js';
 import { verifyUnit, VerifyError } from '../bytecode/verify.js';
-import { checkCount, defTyped, intArg, isModule, setCreator, strArg } from './types-common.js';
+import { checkCount, defTyped, pairList, intArg, isModule, setCreator, strArg } from './types-common.js';
 
 export function modulePath(m: Value, stopAt: Value): string {
   if (m === stopAt) return '';
@@ -80,10 +80,7 @@ const GEN_DEFNS = defGen((g) => {
   if (i >= names.length) return NONE;
   setI(g, GenStateF.i, i + 1);
   const v = moduleLookup(m, sym(names[i]));
-  const l = allocList(K.List, 2);
-  listPush(l, strFromJs(names[i]));
-  listPush(l, v);
-  return l;
+  return pairList(strFromJs(names[i]), v);
 });
 
 // -- Module.new ------------------------------------------------------------------------------
@@ -129,10 +126,7 @@ export function installModuleType(): void {
     ['path', 1, 2, (a) => strFromJs(modulePath(a[0], a.length > 1 && a[1] !== K.null ? a[1] : NONE))],
     ['src_offset_to_line_column', 2, 2, (a) => {
       const [line, col] = lineColumn(a[0], intArg(a[1]));
-      const l = allocList(K.List, 2);
-      listPush(l, mkInt(line));
-      listPush(l, mkInt(col));
-      return l;
+      return pairList(mkInt(line), mkInt(col));
     }],
   ]);
 }

@@ -11,7 +11,7 @@ import { addSubclass } from './boot.js';
 import { typeError, identical, ownOrPseudoSlot, setSlot } from './operators.js';
 import { defGen, newGen } from './gen.js';
 import {
-  VM_FAIL, absent, callInit, checkCount, creatorFn, defTyped, isClass, isFunc, isModule, isPartial, isSlottedValue, listArg, setCreator, strArg,
+  VM_FAIL, absent, callInit, checkCount, creatorFn, defTyped, isClass, isFunc, isModule, isPartial, isSlottedValue, listArg, pairList, setCreator, strArg,
 } from './types-common.js';
 import { installModuleType, modulePath } from './types-module.js';
 import { installExceptions } from './exceptions.js';
@@ -153,10 +153,7 @@ const GEN_SLOTS = defGen((g) => {
   const i = getI(g, GenStateF.i);
   if (i >= names.length) return NONE;
   setI(g, GenStateF.i, i + 1);
-  const l = allocList(K.List, 2);
-  listPush(l, symStr(names[i]));
-  listPush(l, ownOrPseudoSlot(o, names[i]));
-  return l;
+  return pairList(symStr(names[i]), ownOrPseudoSlot(o, names[i]));
 });
 
 /** Class.iter_defns: i = next field number. */
@@ -166,10 +163,7 @@ const GEN_FIELDS = defGen((g) => {
   const i = getI(g, GenStateF.i);
   if (i >= names.length) return NONE;
   setI(g, GenStateF.i, i + 1);
-  const l = allocList(K.List, 2);
-  listPush(l, symStr(names[i]));
-  listPush(l, ownField(c, names[i]));
-  return l;
+  return pairList(symStr(names[i]), ownField(c, names[i]));
 });
 
 // -- Application -------------------------------------------------------------------------
