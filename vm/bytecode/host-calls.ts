@@ -10,7 +10,6 @@ import { genNext } from '../builtins/gen.js';
 import { setPumpGenerator } from '../builtins/types-data.js';
 import { Mode, frameForCall } from './frames.js';
 import { vs } from './state.js';
-import { w } from './markers.js';
 import { run } from './interp.js';
 import { importModule } from './modules.js';
 

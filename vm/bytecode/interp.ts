@@ -24,7 +24,7 @@ import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
 import { vs, settings, special } from './state.js';
-import { FAIL_UP, EYIELD_TAG, w, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
+import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
 export { settings, special };

@@ -14,10 +14,6 @@ export const FAIL_UP = -1;
 /** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
 export const EYIELD_TAG = small(0);
 
-export function w(f: number, off: number): number {
-  return (f + off) >> 2;
-}
-
 /** Start of the current segment: the first stack slot above the innermost marker. */
 export function segStart(f: number): number {
   let s = 0;

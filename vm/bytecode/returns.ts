@@ -9,7 +9,7 @@ import { instrWords } from './opcodes.js';
 import { codes } from './loaded.js';
 import { Mode, isHostMode, recycleFrame, stackBase } from './frames.js';
 import { vs } from './state.js';
-import { w, copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
+import { copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 
 /** The module a module-initialisation frame initialises: its code's. */
 function moduleOf(f: number): Value {
