@@ -176,9 +176,25 @@ class FuncGen {
     label.uses.push(this.ops.length - 1);
   }
 
+  /** Labels placed at the current end of the code (since the last instruction). */
+  private placedHere: Label[] = [];
+
   place(label: Label): void {
+    if (this.labelledPc !== this.ops.length) this.placedHere = [];
+    const at = this.lastPc;
+    if (at >= 0 && this.ops[at] === Op.BRANCH && at + 2 === this.ops.length && label.uses.includes(at + 1)) {
+      // A jump to the very next instruction (the end of an `if` without `else`) is
+      // dropped: labels placed after it move back to where it was.
+      this.ops.length = at;
+      label.uses.splice(label.uses.indexOf(at + 1), 1);
+      this.posOffset.delete(at);
+      this.posLength.delete(at);
+      for (const l of this.placedHere) l.pc = at;
+      this.lastPc = -1;
+    }
     label.pc = this.ops.length;
     this.labelledPc = this.ops.length;
+    this.placedHere.push(label);
   }
 
   /**
@@ -206,7 +222,13 @@ export class CodeGen {
   private readonly labels: { fg: FuncGen; label: Label }[] = [];
   private fg!: FuncGen;
 
-  constructor(private readonly opts: CompileOptions) {}
+  /**
+   * Set when the module assigns its top-level `null` (which programs must not rely on,
+   * language.md §5.3): until then every read of it is compiled as the null builtin.
+   */
+  nullAssigned = false;
+
+  constructor(private readonly opts: CompileOptions, private readonly nullConst: boolean) {}
 
   // -- Constants ---------------------------------------------------------------
 
@@ -594,12 +616,17 @@ export class CodeGen {
 
   private loadVar(name: string, span: A.Span): void {
     const r = this.fg.scope.resolve(name, span);
+    if (name === 'null' && this.nullConst && r.scope.parent === null && r.index === 0) {
+      this.fg.emit(span, Op.BUILTIN, Builtin.null);
+      return;
+    }
     if (r.depth === 0) this.fg.emit(span, Op.LOAD_VAR, r.index);
     else this.fg.emit(span, Op.LOAD_OUTER, r.depth, r.index);
   }
 
   private storeVar(name: string, span: A.Span): void {
     const r = this.fg.scope.resolve(name, span);
+    if (r.scope.parent === null && r.index === 0) this.nullAssigned = true;
     if (r.depth === 0) this.fg.emit(span, Op.STORE_VAR, r.index);
     else this.fg.emit(span, Op.STORE_OUTER, r.depth, r.index);
   }
@@ -954,5 +981,8 @@ export class CodeGen {
 
 /** Compiles a parsed module to a bytecode unit. Throws CompileError. */
 export function compileModule(mod: A.Module, opts: CompileOptions): UnitDef {
-  return new CodeGen(opts).compileModule(mod);
+  const g = new CodeGen(opts, true);
+  const unit = g.compileModule(mod);
+  // A module that reassigns `null` gets ordinary variable reads (compiled again).
+  return g.nullAssigned ? new CodeGen(opts, false).compileModule(mod) : unit;
 }

@@ -58,8 +58,7 @@ export function stackBase(f: number): number {
  * is written before it is read, and traced only up to sp).
  */
 export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: number, nlocals = 0): number {
-  const size = Math.max(1, code.def.maxStack);
-  const bytes = (FrameF.SIZE + 4 * (nlocals + size) + 7) & ~7;
+  const bytes = frameBytes(code.def.maxStack, nlocals);
   // Every header field is written here, so only the locals need zeroing.
   let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
   if (f !== 0) recycled[bytes >> 3] = getI(f, FrameF.parent);
@@ -67,6 +66,16 @@ export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: 
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   for (let i = 0; i < nlocals; i++) setWI(lb + i, 0);
+  writeHeader(w, code.id, vars, parent, mode, nlocals);
+  return f;
+}
+
+/** Bytes of a frame with `nlocals` inline variables and an operand stack of `maxStack`. */
+export function frameBytes(maxStack: number, nlocals: number): number {
+  return (FrameF.SIZE + 4 * (nlocals + Math.max(1, maxStack)) + 7) & ~7;
+}
+
+function writeHeader(w: number, codeId: number, vars: Value, parent: number, mode: number, nlocals: number): void {
   setWI(w + (FrameF.nlocals >> 2), nlocals);
   setWI(w + (FrameF.parent >> 2), parent);
   setW(w + (FrameF.vars >> 2), vars);
@@ -76,10 +85,30 @@ export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: 
   setWI(w + (FrameF.gfp >> 2), -1);
   setWI(w + (FrameF.xfp >> 2), -1);
   setWI(w + (FrameF.mode >> 2), mode);
-  setWI(w + (FrameF.code >> 2), code.id);
+  setWI(w + (FrameF.code >> 2), codeId);
   const depth = parent === 0 ? 0 : getI(parent, FrameF.depth) + 1;
   setWI(w + (FrameF.depth >> 2), depth);
   if (depth > MAX_DEPTH) raise('VM_Exception', `Maximum recursion depth (${MAX_DEPTH}) exceeded.`);
+}
+
+/**
+ * The common call, kept apart from frameForCode's general binding rules: a NORMAL call
+ * of a function with inline variables and exactly `code.exactArgs` arguments, which are
+ * the words at heap word index `src`. `callWords` is the length of the calling
+ * instruction, kept in the mode so that returning need not decode the caller's code.
+ */
+export function enterFrame(code: LoadedCode, closure: Value, src: number, parent: number, callWords: number): number {
+  const bytes = code.frameBytes;
+  let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
+  if (f !== 0) recycled[bytes >> 3] = getI(f, FrameF.parent);
+  else f = allocPartlyZeroed(T.Frame, bytes, 0);
+  const w = f >> 2;
+  const lb = w + (FrameF.SIZE >> 2);
+  const np = code.exactArgs;
+  const nv = code.def.nVars;
+  for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
+  for (let i = np; i < nv; i++) setWI(lb + i, 0);
+  writeHeader(w, code.id, closure, parent, Mode.NORMAL | (callWords << 4), nv);
   return f;
 }
 

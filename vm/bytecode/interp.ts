@@ -15,7 +15,7 @@ import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, frameForCall } from './frames.js';
+import { Mode, enterFrame, frameForCall } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
@@ -25,7 +25,7 @@ import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
 import { vs, settings, special } from './state.js';
 import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
-import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
+import { returnFromFrame, returnFast, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
 export { settings, special };
 
@@ -61,8 +61,8 @@ export function run(entry: number): Value {
       const code = codes[getI(f, FrameF.code)];
       const ops = code.ops;
       const unit = code.unit;
-      const consts = unit.consts;
-      const nameSyms = unit.nameSyms;
+      const consts = code.consts;
+      const nameSyms = code.nameSyms;
       let pc = getI(f, FrameF.pc);
       let sp = getI(f, FrameF.sp);
       // Locals are inline in the frame before the stack (Frame.vars is then the closure),
@@ -235,6 +235,14 @@ export function run(entry: number): Value {
               if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${rt.classPathOfValue(fn)}'.`);
               const codeId = getI(fn, FuncF.code);
               const resumePc = pc + (isMethod ? 3 : 2);
+              if (codeId >= 0 && !gen && pre.length === 0) {
+                const cc = codes[codeId];
+                if (cc.exactArgs === (selfOnStack ? n + 1 : n)) {
+                  next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, resumePc - pc);
+                  setI(f, FrameF.sp, base);
+                  break dispatch;
+                }
+              }
               if (codeId < 0) {
                 // A builtin: called directly, its arguments still on our stack (so rooted).
                 const first = selfOnStack ? 0 : 1; // stack index (from base) of the first argument
@@ -308,6 +316,10 @@ export function run(entry: number): Value {
             case Op.RETURN_FAIL: {
               const v = ops[pc] === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
               setI(f, FrameF.pc, pc);
+              if (getI(f, FrameF.mode) > 15 && (getI(f, FrameF.mode) & 15) === Mode.NORMAL) {
+                next = returnFast(f, v, getI(f, FrameF.parent));
+                break dispatch;
+              }
               next = returnFromFrame(f, v);
               if (next === 0) return v;
               break dispatch;

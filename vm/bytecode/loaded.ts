@@ -49,6 +49,16 @@ export interface LoadedCode {
    * address reused while an entry still names it.
    */
   readonly ic: Int32Array;
+  /** The unit's constants and name symbols, kept here to save a hop on every frame switch. */
+  readonly consts: Value[];
+  readonly nameSyms: Int32Array;
+  /**
+   * The argument count of the fast call path (frames.enterFrame): the number of
+   * parameters when the function has inline variables and no varargs, else -1.
+   */
+  readonly exactArgs: number;
+  /** Bytes of a frame for this code with its variables inline. */
+  readonly frameBytes: number;
 }
 
 export const units: LoadedUnit[] = [];

@@ -12,7 +12,7 @@ import { allocString, allocVArray, mkFloat, mkIntBig, strFromJs, sym, symName } 
 import { K, raise, hooks, getSlot } from '../builtins/kernel.js';
 import { setModulePseudo } from '../builtins/operators.js';
 import { codes, units, type LoadedUnit } from './loaded.js';
-import { allocVars, frameForInit, Mode } from './frames.js';
+import { allocVars, frameBytes, frameForInit, Mode } from './frames.js';
 import type { UnitDef } from './unit.js';
 import { Op, instrWords } from './opcodes.js';
 
@@ -63,7 +63,21 @@ export function loadUnit(def: UnitDef): LoadedUnit {
   };
   def.codes.forEach((c, i) => {
     unit.codeIds.push(codes.length);
-    codes.push({ id: codes.length, def: c, ops: c.ops, unit, codeIndex: i, inlineVars: i !== 0 && !definesFunctions(c.ops), failAt: failRangeMap(c.ops.length, c.failRanges), ic: new Int32Array(c.ops.length * 3) });
+    const inlineVars = i !== 0 && !definesFunctions(c.ops);
+    codes.push({
+      id: codes.length,
+      def: c,
+      ops: c.ops,
+      unit,
+      codeIndex: i,
+      inlineVars,
+      failAt: failRangeMap(c.ops.length, c.failRanges),
+      ic: new Int32Array(c.ops.length * 3),
+      consts,
+      nameSyms,
+      exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
+      frameBytes: frameBytes(c.maxStack, c.nVars),
+    });
   });
   units.push(unit);
   moduleTable.set(def.modId, module);

@@ -23,6 +23,7 @@ function moduleOf(f: number): Value {
 export function returnFromFrame(f: number, v: Value): number {
   const mode = getI(f, FrameF.mode) & 15;
   const parent = getI(f, FrameF.parent);
+  if (getI(f, FrameF.mode) > 15 && mode === Mode.NORMAL) return returnFast(f, v, parent);
   if (mode === Mode.HOST || mode === Mode.HOST_GEN) {
     vs.hostYielded = false;
     return 0;
@@ -70,6 +71,21 @@ export function returnFromFrame(f: number, v: Value): number {
   setW(psb + psp++, v);
   setI(parent, FrameF.sp, psp);
   setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
+  recycleFrame(f);
+  return parent;
+}
+
+/**
+ * RETURN from a frame made by enterFrame (a NORMAL call whose mode also holds the length
+ * of the calling instruction): the result goes on the caller's stack, the caller resumes
+ * after the call, and the frame is recycled.
+ */
+export function returnFast(f: number, v: Value, parent: number): number {
+  if (v === NONE) return failInCaller(parent);
+  const psp = getI(parent, FrameF.sp);
+  setW(stackBase(parent) + psp, v);
+  setI(parent, FrameF.sp, psp + 1);
+  setI(parent, FrameF.pc, getI(parent, FrameF.pc) + (getI(f, FrameF.mode) >> 4));
   recycleFrame(f);
   return parent;
 }
