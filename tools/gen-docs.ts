@@ -35,6 +35,7 @@ const OPERANDS = {
   import: ['i', 'index into the module\'s import table'],
   builtin: ['k', `index of a VM builtin object, 0 to ${BUILTINS.length - 1} (see below)`],
   cmp: ['cmp', 'a comparison: 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`, 6 `is`'],
+  arith: ['op', 'an arithmetic operator: 0 `+`, 1 `-`, 2 `*`, 3 `/`, 4 `%`'],
 } as const satisfies Record<OperandKind, readonly [string, string]>;
 
 /** A stack effect as text: a number, or a linear function of the count operand. */

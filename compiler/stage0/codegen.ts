@@ -7,6 +7,7 @@
 import type * as A from './ast.js';
 import { CompileError } from './errors.js';
 import { Scope, collectBindings, declareBindings } from './scope.js';
+import { Emitter, Label } from './emitter.js';
 import { Builtin, Op, OPS } from '../../vm/bytecode/opcodes.js';
 import type { CodeDef, Const, UnitDef } from '../../vm/bytecode/unit.js';
 import { stackDepth } from '../../vm/bytecode/verify.js';
@@ -37,10 +38,6 @@ interface LoopInfo {
   readonly breakLabel: Label;
 }
 
-class Label {
-  pc = -1;
-  readonly uses: number[] = [];
-}
 
 const CMP_INDEX: Record<A.CompareOp, number> = { '==': 0, '!=': 1, '<': 2, '<=': 3, '>': 4, '>=': 5, is: 6 };
 
@@ -128,19 +125,9 @@ export function isFlat(e: A.Expr): boolean {
 
 const BINOPS: Record<A.BinaryOp, Op> = { '+': Op.ADD, '-': Op.SUB, '*': Op.MUL, '/': Op.DIV, '%': Op.MOD };
 const CMPOPS: Record<A.CompareOp, Op> = { is: Op.IS, '==': Op.EQ, '!=': Op.NEQ, '<': Op.LT, '<=': Op.LE, '>': Op.GT, '>=': Op.GE };
-/** Stores that push the stored value, and their forms that push nothing. */
-const STATEMENT_FORMS = new Map<number, Op>([
-  [Op.STORE_VAR, Op.ASSIGN_VAR],
-  [Op.SET_SLOT, Op.ASSIGN_SLOT],
-  [Op.SET_ITEM, Op.ASSIGN_ITEM],
-]);
 const AUGOPS: Record<string, Op> = { '+=': Op.ADD, '-=': Op.SUB, '*=': Op.MUL, '/=': Op.DIV };
 
-class FuncGen {
-  readonly ops: number[] = [];
-  /** Source span of each instruction, by the pc of its opcode word. */
-  readonly posOffset = new Map<number, number>();
-  readonly posLength = new Map<number, number>();
+class FuncGen extends Emitter {
   readonly frames: FrameKind[] = [];
   readonly loops: LoopInfo[] = [];
   /** Static failure ranges: [start, end) fails to target (depths filled in later). */
@@ -149,69 +136,9 @@ class FuncGen {
   /** True while compiling directly under a for condition's fail-up frame. */
   genMode = false;
 
-  constructor(readonly scope: Scope) {}
-
-  /** pc of the last instruction emitted, and the last pc a label was placed at. */
-  private lastPc = -1;
-  private labelledPc = -1;
-
-  emit(span: A.Span, op: Op, ...operands: number[]): void {
-    if (op === Op.LOAD_VAR && this.lastPc >= 0 && this.ops[this.lastPc] === Op.LOAD_VAR && this.labelledPc !== this.ops.length) {
-      // Two loads in a row (nothing jumps between them) become one LOAD_VAR2; the second
-      // load's source position stays recorded at its operand word.
-      this.ops[this.lastPc] = Op.LOAD_VAR2;
-      this.posOffset.set(this.ops.length, span.offset);
-      this.posLength.set(this.ops.length, span.length);
-      this.ops.push(operands[0]);
-      return;
-    }
-    this.lastPc = this.ops.length;
-    this.posOffset.set(this.ops.length, span.offset);
-    this.posLength.set(this.ops.length, span.length);
-    this.ops.push(op, ...operands);
+  constructor(readonly scope: Scope) {
+    super();
   }
-
-  emitJump(span: A.Span, op: Op, label: Label, ...before: number[]): void {
-    this.emit(span, op, ...before, -1);
-    label.uses.push(this.ops.length - 1);
-  }
-
-  /** Labels placed at the current end of the code (since the last instruction). */
-  private placedHere: Label[] = [];
-
-  place(label: Label): void {
-    if (this.labelledPc !== this.ops.length) this.placedHere = [];
-    const at = this.lastPc;
-    if (at >= 0 && this.ops[at] === Op.BRANCH && at + 2 === this.ops.length && label.uses.includes(at + 1)) {
-      // A jump to the very next instruction (the end of an `if` without `else`) is
-      // dropped: labels placed after it move back to where it was.
-      this.ops.length = at;
-      label.uses.splice(label.uses.indexOf(at + 1), 1);
-      this.posOffset.delete(at);
-      this.posLength.delete(at);
-      for (const l of this.placedHere) l.pc = at;
-      this.lastPc = -1;
-    }
-    label.pc = this.ops.length;
-    this.labelledPc = this.ops.length;
-    this.placedHere.push(label);
-  }
-
-  /**
-   * Discards the top of stack. When it was just pushed by a store that nothing jumps
-   * past, the store becomes its statement form instead (one dispatch, not two).
-   */
-  emitPop(span: A.Span): void {
-    if (this.lastPc >= 0 && this.labelledPc !== this.ops.length) {
-      const statementForm = STATEMENT_FORMS.get(this.ops[this.lastPc]);
-      if (statementForm !== undefined) {
-        this.ops[this.lastPc] = statementForm;
-        return;
-      }
-    }
-    this.emit(span, Op.POP);
-  }
-
 }
 
 export class CodeGen {

@@ -680,6 +680,184 @@ export function run(entry: number): Value {
               pc = ok ? pc + 3 : ops[pc + 2];
               continue;
             }
+            // -- Operators with named operands (LOAD_VARs and INTs fused in) --------------
+            // A variable that is unassigned raises with pc at its operand word, where the
+            // compiler recorded the variable's source position.
+            case Op.ARITH_VV:
+            case Op.ARITH_VI:
+            case Op.ASSIGN_ARITH_VV:
+            case Op.ASSIGN_ARITH_VI: {
+              const assign = ops[pc] === Op.ASSIGN_ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VI ? 1 : 0;
+              const a = getW(vb + ops[pc + 2 + assign]);
+              if (a === NONE) {
+                pc += 2 + assign;
+                raise('Unassigned_Var_Exception', '');
+              }
+              let b: Value;
+              if (ops[pc] === Op.ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VV) {
+                b = getW(vb + ops[pc + 3 + assign]);
+                if (b === NONE) {
+                  pc += 3 + assign;
+                  raise('Unassigned_Var_Exception', '');
+                }
+              } else b = small(ops[pc + 3 + assign]);
+              const k = ops[pc + 1 + assign];
+              let r = NONE;
+              if (bothSmall(a, b)) {
+                const x = smallOf(a);
+                const y = smallOf(b);
+                // NaN (not a small int) leaves the case to the general path.
+                const z = k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : y === 0 ? NaN : k === 4 ? ((x % y) + y) % y : x % y === 0 ? x / y : NaN;
+                if (fitsSmall(z)) r = small(z);
+              } else if (k !== 4 && !isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
+                const x = getF(a, FloatF.val);
+                const y = getF(b, FloatF.val);
+                r = mkFloat(k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : x / y);
+              }
+              if (r === NONE) {
+                setI(f, FrameF.sp, sp);
+                setI(f, FrameF.pc, pc);
+                r = rt.arith(Op.ADD + k, a, b);
+                if (r === NONE) break; // failed: handled after the switch
+              }
+              if (assign === 1) setW(vb + ops[pc + 1], r);
+              else setW(sb + sp++, r);
+              pc += 4 + assign;
+              continue;
+            }
+            case Op.ARITH_SV:
+            case Op.ARITH_SI: {
+              const a = getW(sb + sp - 1);
+              let b: Value;
+              if (ops[pc] === Op.ARITH_SV) {
+                b = getW(vb + ops[pc + 2]);
+                if (b === NONE) {
+                  pc += 2;
+                  raise('Unassigned_Var_Exception', '');
+                }
+              } else b = small(ops[pc + 2]);
+              const k = ops[pc + 1];
+              let r = NONE;
+              if (bothSmall(a, b)) {
+                const x = smallOf(a);
+                const y = smallOf(b);
+                // NaN (not a small int) leaves the case to the general path.
+                const z = k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : y === 0 ? NaN : k === 4 ? ((x % y) + y) % y : x % y === 0 ? x / y : NaN;
+                if (fitsSmall(z)) r = small(z);
+              } else if (k !== 4 && !isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
+                const x = getF(a, FloatF.val);
+                const y = getF(b, FloatF.val);
+                r = mkFloat(k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : x / y);
+              }
+              if (r === NONE) {
+                // The left operand stays on the stack (rooted) while Converge code may run.
+                setI(f, FrameF.sp, sp);
+                setI(f, FrameF.pc, pc);
+                r = rt.arith(Op.ADD + k, a, b);
+                if (r === NONE) {
+                  sp--;
+                  break; // failed: handled after the switch
+                }
+              }
+              setW(sb + sp - 1, r);
+              pc += 3;
+              continue;
+            }
+            case Op.COMPARE_BRANCH_VV:
+            case Op.COMPARE_BRANCH_VI: {
+              const a = getW(vb + ops[pc + 2]);
+              if (a === NONE) {
+                pc += 2;
+                raise('Unassigned_Var_Exception', '');
+              }
+              let b: Value;
+              if (ops[pc] === Op.COMPARE_BRANCH_VV) {
+                b = getW(vb + ops[pc + 3]);
+                if (b === NONE) {
+                  pc += 3;
+                  raise('Unassigned_Var_Exception', '');
+                }
+              } else b = small(ops[pc + 3]);
+              let ok: boolean;
+              if (bothSmall(a, b)) {
+                switch (ops[pc + 1]) {
+                  case 0: ok = a === b; break;
+                  case 1: ok = a !== b; break;
+                  case 2: ok = smallOf(a) < smallOf(b); break;
+                  case 3: ok = smallOf(a) <= smallOf(b); break;
+                  case 4: ok = smallOf(a) > smallOf(b); break;
+                  case 5: ok = smallOf(a) >= smallOf(b); break;
+                  default: ok = a === b; break;
+                }
+              }
+              else {
+                setI(f, FrameF.sp, sp);
+                setI(f, FrameF.pc, pc);
+                ok = compareValues(ops[pc + 1], a, b);
+              }
+              pc = ok ? pc + 5 : ops[pc + 4];
+              continue;
+            }
+            case Op.COMPARE_BRANCH_SV:
+            case Op.COMPARE_BRANCH_SI:
+            case Op.COMPARE_BRANCH_SB: {
+              const a = getW(sb + sp - 1);
+              let b: Value;
+              if (ops[pc] === Op.COMPARE_BRANCH_SV) {
+                b = getW(vb + ops[pc + 2]);
+                if (b === NONE) {
+                  pc += 2;
+                  raise('Unassigned_Var_Exception', '');
+                }
+              } else if (ops[pc] === Op.COMPARE_BRANCH_SI) b = small(ops[pc + 2]);
+              else b = builtinObject(ops[pc + 2]);
+              let ok: boolean;
+              if (bothSmall(a, b)) {
+                switch (ops[pc + 1]) {
+                  case 0: ok = a === b; break;
+                  case 1: ok = a !== b; break;
+                  case 2: ok = smallOf(a) < smallOf(b); break;
+                  case 3: ok = smallOf(a) <= smallOf(b); break;
+                  case 4: ok = smallOf(a) > smallOf(b); break;
+                  case 5: ok = smallOf(a) >= smallOf(b); break;
+                  default: ok = a === b; break;
+                }
+              }
+              else if (ops[pc + 1] === CMP_IS) ok = a === b || rt.identical(a, b);
+              else {
+                setI(f, FrameF.sp, sp);
+                setI(f, FrameF.pc, pc);
+                ok = compareValues(ops[pc + 1], a, b);
+              }
+              sp--;
+              pc = ok ? pc + 4 : ops[pc + 3];
+              continue;
+            }
+            case Op.GET_SLOT_VAR: {
+              const o = getW(vb + ops[pc + 1]);
+              if (o === NONE) {
+                pc += 1;
+                raise('Unassigned_Var_Exception', '');
+              }
+              if (!isSmall(o) && typeId(o) === T.Object) {
+                const ic = code.ic;
+                const at = 3 * pc;
+                if (ic[at] === getI(o, ObjectF.map) && ic[at + 1] === 0) {
+                  const idx = ic[at + 2] >> 1;
+                  const inl = (objBytes(o) - ObjectF.SIZE) >> 2;
+                  const v = idx < inl ? getItem(o, ObjectF.SIZE, idx) : getItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl);
+                  if (isSmall(v) || typeId(v) !== T.Func) {
+                    setW(sb + sp++, v);
+                    pc += 3;
+                    continue;
+                  }
+                }
+              }
+              setW(sb + sp++, o); // rooted while the lookup runs
+              setW(sb + sp - 1, slotFor(o, nameSyms[ops[pc + 2]], code.ic, 3 * pc));
+              pc += 3;
+              continue;
+            }
             default:
               throw new Error(`internal error: bad opcode ${ops[pc]} at pc ${pc}`);
           }
@@ -735,6 +913,17 @@ function floatCmp(a: Value, b: Value): number {
   else if (typeId(b) === T.Float) y = getF(b, FloatF.val);
   else return -2;
   return x < y ? -1 : x > y ? 1 : x === y ? 0 : 2; // 2: unordered (NaN)
+}
+
+/**
+ * Does `a cmp b` hold? Numbers are decided here; anything else asks rt.compare, which
+ * may run Converge code (the caller has saved pc and sp).
+ */
+function compareValues(cmp: number, a: Value, b: Value): boolean {
+  if (cmp === CMP_IS) return a === b || rt.identical(a, b);
+  const c = floatCmp(a, b);
+  if (c !== -2) return cmpHolds(cmp, c);
+  return rt.compare(Op.EQ + cmp, a, b);
 }
 
 /** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=) hold for a floatCmp result? */

@@ -18,7 +18,8 @@ export type OperandKind =
   | 'code' // index of a function in the module
   | 'import' // index into the module's import table
   | 'builtin' // index of a VM builtin object (Builtin below)
-  | 'cmp'; // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is (CMP_OPS below)
+  | 'cmp' // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is (CMP_OPS below)
+  | 'arith'; // an arithmetic operator: 0 +, 1 -, 2 *, 3 /, 4 % (ARITH_OPS below)
 
 export interface OpDef {
   readonly name: string;
@@ -98,7 +99,26 @@ export const OPS = [
   { name: 'ASSIGN_SLOT', operands: ['name'], pops: 2, pushes: 0, flow: 'next', doc: 'Statement `o.name := v`: [v, o] -> [] (SET_SLOT then POP).' },
   { name: 'LOAD_VAR2', operands: ['var', 'var'], pops: 0, pushes: 2, flow: 'next', doc: 'Two LOAD_VARs in one: push local variables i then j (the second\'s source position is recorded at the word of j).' },
   { name: 'ASSIGN_ITEM', operands: [], pops: 3, pushes: 0, flow: 'next', fails: true, doc: 'Statement `c[i] := v`: [v, c, i] -> [] after c.set(i, v) (SET_ITEM then POP).' },
+  // Operators whose operands are named by the instruction (variables of this function,
+  // small integers) instead of being pushed first: one dispatch instead of two to four.
+  // The operator's source position is recorded at the opcode word, each variable's at
+  // its operand word.
+  { name: 'ARITH_VV', operands: ['arith', 'var', 'var'], pops: 0, pushes: 1, flow: 'next', fails: true, doc: 'LOAD_VAR a, LOAD_VAR b, then arithmetic operator op: [] -> [a op b].' },
+  { name: 'ARITH_VI', operands: ['arith', 'var', 'int'], pops: 0, pushes: 1, flow: 'next', fails: true, doc: 'LOAD_VAR a, INT n, then arithmetic operator op: [] -> [a op n].' },
+  { name: 'ARITH_SV', operands: ['arith', 'var'], pops: 1, pushes: 1, flow: 'next', fails: true, doc: 'LOAD_VAR b, then arithmetic operator op: [a] -> [a op b].' },
+  { name: 'ARITH_SI', operands: ['arith', 'int'], pops: 1, pushes: 1, flow: 'next', fails: true, doc: 'INT n, then arithmetic operator op: [a] -> [a op n].' },
+  { name: 'ASSIGN_ARITH_VV', operands: ['var', 'arith', 'var', 'var'], pops: 0, pushes: 0, flow: 'next', fails: true, doc: 'Statement `d := a op b` (ARITH_VV then ASSIGN_VAR d).' },
+  { name: 'ASSIGN_ARITH_VI', operands: ['var', 'arith', 'var', 'int'], pops: 0, pushes: 0, flow: 'next', fails: true, doc: 'Statement `d := a op n`, e.g. `i += 1` (ARITH_VI then ASSIGN_VAR d).' },
+  { name: 'COMPARE_BRANCH_VV', operands: ['cmp', 'var', 'var', 'target'], pops: 0, pushes: 0, flow: 'branch', doc: 'LOAD_VAR a, LOAD_VAR b, COMPARE_BRANCH: jump to t unless `a cmp b` holds.' },
+  { name: 'COMPARE_BRANCH_VI', operands: ['cmp', 'var', 'int', 'target'], pops: 0, pushes: 0, flow: 'branch', doc: 'LOAD_VAR a, INT n, COMPARE_BRANCH: jump to t unless `a cmp n` holds.' },
+  { name: 'COMPARE_BRANCH_SV', operands: ['cmp', 'var', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'LOAD_VAR b, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp b` holds.' },
+  { name: 'COMPARE_BRANCH_SI', operands: ['cmp', 'int', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'INT n, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp n` holds.' },
+  { name: 'COMPARE_BRANCH_SB', operands: ['cmp', 'builtin', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'BUILTIN k, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp k` holds (e.g. `x is null`).' },
+  { name: 'GET_SLOT_VAR', operands: ['var', 'name'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR o, GET_SLOT name: [] -> [o.name].' },
 ] as const satisfies readonly OpDef[];
+
+/** The operators of the ARITH instructions, by operand value: Op.ADD + operand. */
+export const ARITH_OPS = ['+', '-', '*', '/', '%'] as const;
 
 /** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
 export const CMP_OPS = ['EQ', 'NEQ', 'LT', 'LE', 'GT', 'GE', 'IS'] as const;
@@ -166,6 +186,18 @@ export const enum Op {
   ASSIGN_SLOT,
   LOAD_VAR2,
   ASSIGN_ITEM,
+  ARITH_VV,
+  ARITH_VI,
+  ARITH_SV,
+  ARITH_SI,
+  ASSIGN_ARITH_VV,
+  ASSIGN_ARITH_VI,
+  COMPARE_BRANCH_VV,
+  COMPARE_BRANCH_VI,
+  COMPARE_BRANCH_SV,
+  COMPARE_BRANCH_SI,
+  COMPARE_BRANCH_SB,
+  GET_SLOT_VAR,
 }
 
 export const OP_COUNT = OPS.length;

@@ -8,6 +8,7 @@
 import {
   BUILTINS,
   CMP_OPS,
+  ARITH_OPS,
   EXCEPTION_MARKER_SLOTS,
   FAILURE_MARKER_SLOTS,
   GEN_MARKER_SLOTS,
@@ -120,6 +121,9 @@ function checkOperands(code: CodeDef, pc: number, def: OpDef, ctx: CodeContext, 
         break;
       case 'cmp':
         if (v < 0 || v >= CMP_OPS.length) fail(pc, `comparison ${v} out of range`);
+        break;
+      case 'arith':
+        if (v < 0 || v >= ARITH_OPS.length) fail(pc, `arithmetic operator ${v} out of range`);
         break;
     }
   }

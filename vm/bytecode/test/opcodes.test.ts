@@ -77,6 +77,18 @@ const OP_ENUM: Record<OpName, number> = {
   ASSIGN_SLOT: Op.ASSIGN_SLOT,
   LOAD_VAR2: Op.LOAD_VAR2,
   ASSIGN_ITEM: Op.ASSIGN_ITEM,
+  ARITH_VV: Op.ARITH_VV,
+  ARITH_VI: Op.ARITH_VI,
+  ARITH_SV: Op.ARITH_SV,
+  ARITH_SI: Op.ARITH_SI,
+  ASSIGN_ARITH_VV: Op.ASSIGN_ARITH_VV,
+  ASSIGN_ARITH_VI: Op.ASSIGN_ARITH_VI,
+  COMPARE_BRANCH_VV: Op.COMPARE_BRANCH_VV,
+  COMPARE_BRANCH_VI: Op.COMPARE_BRANCH_VI,
+  COMPARE_BRANCH_SV: Op.COMPARE_BRANCH_SV,
+  COMPARE_BRANCH_SI: Op.COMPARE_BRANCH_SI,
+  COMPARE_BRANCH_SB: Op.COMPARE_BRANCH_SB,
+  GET_SLOT_VAR: Op.GET_SLOT_VAR,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
@@ -97,7 +109,7 @@ const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
   Assert_Exception: Builtin.Assert_Exception,
 };
 
-const OPERAND_KINDS: readonly OperandKind[] = ['const', 'name', 'int', 'var', 'depth', 'target', 'count', 'code', 'import', 'builtin', 'cmp'];
+const OPERAND_KINDS: readonly OperandKind[] = ['const', 'name', 'int', 'var', 'depth', 'target', 'count', 'code', 'import', 'builtin', 'cmp', 'arith'];
 const defs = OPS as readonly OpDef[];
 
 // -- Enums against tables -------------------------------------------------------
