@@ -702,18 +702,7 @@ export function run(entry: number): Value {
                 }
               } else b = small(ops[pc + 3 + assign]);
               const k = ops[pc + 1 + assign];
-              let r = NONE;
-              if (bothSmall(a, b)) {
-                const x = smallOf(a);
-                const y = smallOf(b);
-                // NaN (not a small int) leaves the case to the general path.
-                const z = k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : y === 0 ? NaN : k === 4 ? ((x % y) + y) % y : x % y === 0 ? x / y : NaN;
-                if (fitsSmall(z)) r = small(z);
-              } else if (k !== 4 && !isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
-                const x = getF(a, FloatF.val);
-                const y = getF(b, FloatF.val);
-                r = mkFloat(k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : x / y);
-              }
+              let r = arithFast(k, a, b);
               if (r === NONE) {
                 setI(f, FrameF.sp, sp);
                 setI(f, FrameF.pc, pc);
@@ -737,18 +726,7 @@ export function run(entry: number): Value {
                 }
               } else b = small(ops[pc + 2]);
               const k = ops[pc + 1];
-              let r = NONE;
-              if (bothSmall(a, b)) {
-                const x = smallOf(a);
-                const y = smallOf(b);
-                // NaN (not a small int) leaves the case to the general path.
-                const z = k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : y === 0 ? NaN : k === 4 ? ((x % y) + y) % y : x % y === 0 ? x / y : NaN;
-                if (fitsSmall(z)) r = small(z);
-              } else if (k !== 4 && !isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
-                const x = getF(a, FloatF.val);
-                const y = getF(b, FloatF.val);
-                r = mkFloat(k === 0 ? x + y : k === 1 ? x - y : k === 2 ? x * y : x / y);
-              }
+              let r = arithFast(k, a, b);
               if (r === NONE) {
                 // The left operand stays on the stack (rooted) while Converge code may run.
                 setI(f, FrameF.sp, sp);
@@ -779,17 +757,7 @@ export function run(entry: number): Value {
                 }
               } else b = small(ops[pc + 3]);
               let ok: boolean;
-              if (bothSmall(a, b)) {
-                switch (ops[pc + 1]) {
-                  case 0: ok = a === b; break;
-                  case 1: ok = a !== b; break;
-                  case 2: ok = smallOf(a) < smallOf(b); break;
-                  case 3: ok = smallOf(a) <= smallOf(b); break;
-                  case 4: ok = smallOf(a) > smallOf(b); break;
-                  case 5: ok = smallOf(a) >= smallOf(b); break;
-                  default: ok = a === b; break;
-                }
-              }
+              if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
               else {
                 setI(f, FrameF.sp, sp);
                 setI(f, FrameF.pc, pc);
@@ -812,17 +780,7 @@ export function run(entry: number): Value {
               } else if (ops[pc] === Op.COMPARE_BRANCH_SI) b = small(ops[pc + 2]);
               else b = builtinObject(ops[pc + 2]);
               let ok: boolean;
-              if (bothSmall(a, b)) {
-                switch (ops[pc + 1]) {
-                  case 0: ok = a === b; break;
-                  case 1: ok = a !== b; break;
-                  case 2: ok = smallOf(a) < smallOf(b); break;
-                  case 3: ok = smallOf(a) <= smallOf(b); break;
-                  case 4: ok = smallOf(a) > smallOf(b); break;
-                  case 5: ok = smallOf(a) >= smallOf(b); break;
-                  default: ok = a === b; break;
-                }
-              }
+              if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
               else if (ops[pc + 1] === CMP_IS) ok = a === b || rt.identical(a, b);
               else {
                 setI(f, FrameF.sp, sp);
@@ -913,6 +871,37 @@ function floatCmp(a: Value, b: Value): number {
   else if (typeId(b) === T.Float) y = getF(b, FloatF.val);
   else return -2;
   return x < y ? -1 : x > y ? 1 : x === y ? 0 : 2; // 2: unordered (NaN)
+}
+
+/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is) hold for two small ints? */
+function smallHolds(cmp: number, a: Value, b: Value): boolean {
+  switch (cmp) {
+    case 0: return a === b;
+    case 1: return a !== b;
+    case 2: return smallOf(a) < smallOf(b);
+    case 3: return smallOf(a) <= smallOf(b);
+    case 4: return smallOf(a) > smallOf(b);
+    case 5: return smallOf(a) >= smallOf(b);
+    default: return a === b;
+  }
+}
+
+/**
+ * `a op b` (op: 0 +, 1 -, 2 *, 3 /, 4 %) for two small ints with a small-int result, or
+ * two Floats; else NONE, leaving the case to rt.arith (overflow, division by zero or an
+ * inexact quotient, other types).
+ */
+function arithFast(op: number, a: Value, b: Value): Value {
+  if (bothSmall(a, b)) {
+    const x = smallOf(a);
+    const y = smallOf(b);
+    const z = op === 0 ? x + y : op === 1 ? x - y : op === 2 ? x * y : y === 0 ? NaN : op === 4 ? ((x % y) + y) % y : x % y === 0 ? x / y : NaN;
+    return fitsSmall(z) ? small(z) : NONE;
+  }
+  if (op === 4 || isSmall(a) || isSmall(b) || typeId(a) !== T.Float || typeId(b) !== T.Float) return NONE;
+  const x = getF(a, FloatF.val);
+  const y = getF(b, FloatF.val);
+  return mkFloat(op === 0 ? x + y : op === 1 ? x - y : op === 2 ? x * y : x / y);
 }
 
 /**
