@@ -16,7 +16,10 @@ import { codes, type LoadedCode } from './loaded.js';
 
 /** How a frame's result is delivered when it returns (Frame.mode, low 4 bits). */
 export const enum Mode {
-  /** Pushed on the caller's stack (or the caller fails). */
+  /**
+   * Pushed on the caller's stack (or the caller fails). Bits 4+: the length of the
+   * calling instruction, so that returning need not decode the caller's code.
+   */
   NORMAL = 0,
   /** Called as a generator: values go to the caller's innermost generator marker. */
   GEN = 1,
@@ -30,6 +33,11 @@ export const enum Mode {
   NEW = 5,
   /** A module initialisation started by `M::x`: the caller then re-runs that lookup. */
   RETRY = 6,
+}
+
+/** The mode of a NORMAL call made by an instruction of `callWords` words. */
+export function normalMode(callWords: number): number {
+  return Mode.NORMAL | (callWords << 4);
 }
 
 export function isHostMode(mode: number): boolean {
@@ -58,11 +66,8 @@ export function stackBase(f: number): number {
  * is written before it is read, and traced only up to sp).
  */
 export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: number, nlocals = 0): number {
-  const bytes = frameBytes(code.def.maxStack, nlocals);
   // Every header field is written here, so only the locals need zeroing.
-  let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
-  if (f !== 0) recycled[bytes >> 3] = getI(f, FrameF.parent);
-  else f = allocPartlyZeroed(T.Frame, bytes, 0);
+  const f = takeFrame(frameBytes(code.def.maxStack, nlocals));
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   for (let i = 0; i < nlocals; i++) setWI(lb + i, 0);
@@ -94,21 +99,17 @@ function writeHeader(w: number, codeId: number, vars: Value, parent: number, mod
 /**
  * The common call, kept apart from frameForCode's general binding rules: a NORMAL call
  * of a function with inline variables and exactly `code.exactArgs` arguments, which are
- * the words at heap word index `src`. `callWords` is the length of the calling
- * instruction, kept in the mode so that returning need not decode the caller's code.
+ * the words at heap word index `src`; `callWords` is the length of the calling instruction.
  */
 export function enterFrame(code: LoadedCode, closure: Value, src: number, parent: number, callWords: number): number {
-  const bytes = code.frameBytes;
-  let f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
-  if (f !== 0) recycled[bytes >> 3] = getI(f, FrameF.parent);
-  else f = allocPartlyZeroed(T.Frame, bytes, 0);
+  const f = takeFrame(code.frameBytes);
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   const np = code.exactArgs;
   const nv = code.def.nVars;
   for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
   for (let i = np; i < nv; i++) setWI(lb + i, 0);
-  writeHeader(w, code.id, closure, parent, Mode.NORMAL | (callWords << 4), nv);
+  writeHeader(w, code.id, closure, parent, normalMode(callWords), nv);
   return f;
 }
 
@@ -122,6 +123,14 @@ export function enterFrame(code: LoadedCode, closure: Value, src: number, parent
 const RECYCLE_LIMIT = 1024;
 const recycled = new Int32Array(RECYCLE_LIMIT >> 3);
 addCollectHook(() => recycled.fill(0));
+
+/** A frame of `bytes` bytes (header and stack not zeroed): a recycled one if there is one. */
+function takeFrame(bytes: number): number {
+  const f = bytes < RECYCLE_LIMIT ? recycled[bytes >> 3] : 0;
+  if (f === 0) return allocPartlyZeroed(T.Frame, bytes, 0);
+  recycled[bytes >> 3] = getI(f, FrameF.parent);
+  return f;
+}
 
 export function recycleFrame(f: number): void {
   const bytes = (getWI(f >> 2) >>> 8) << 3;

@@ -15,7 +15,7 @@ import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, enterFrame, frameForCall } from './frames.js';
+import { Mode, enterFrame, frameForCall, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
@@ -25,7 +25,7 @@ import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
 import { vs, settings, special } from './state.js';
 import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
-import { returnFromFrame, returnFast, yieldFromFrame, unwind, asConvergeException } from './returns.js';
+import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
 export { settings, special };
 
@@ -300,8 +300,8 @@ export function run(entry: number): Value {
               }
               // A Converge function: a new frame, arguments bound straight from our stack.
               const callee = selfOnStack
-                ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : Mode.NORMAL)
-                : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : Mode.NORMAL);
+                ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : normalMode(resumePc - pc))
+                : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : normalMode(resumePc - pc));
               if (gen) {
                 const seg = segStart(f);
                 pushGenMarker(f, sb, base, seg, val(callee), resumePc);
@@ -316,10 +316,6 @@ export function run(entry: number): Value {
             case Op.RETURN_FAIL: {
               const v = ops[pc] === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
               setI(f, FrameF.pc, pc);
-              if (getI(f, FrameF.mode) > 15 && (getI(f, FrameF.mode) & 15) === Mode.NORMAL) {
-                next = returnFast(f, v, getI(f, FrameF.parent));
-                break dispatch;
-              }
               next = returnFromFrame(f, v);
               if (next === 0) return v;
               break dispatch;

@@ -23,7 +23,7 @@ function moduleOf(f: number): Value {
 export function returnFromFrame(f: number, v: Value): number {
   const mode = getI(f, FrameF.mode) & 15;
   const parent = getI(f, FrameF.parent);
-  if (getI(f, FrameF.mode) > 15 && mode === Mode.NORMAL) return returnFast(f, v, parent);
+  if (mode === Mode.NORMAL) return returnNormal(f, v, parent);
   if (mode === Mode.HOST || mode === Mode.HOST_GEN) {
     vs.hostYielded = false;
     return 0;
@@ -50,37 +50,29 @@ export function returnFromFrame(f: number, v: Value): number {
     recycleFrame(f);
     return parent;
   }
-  if (mode === Mode.GEN) {
-    const g = getI(parent, FrameF.gfp);
-    if (v === NONE) {
-      // The generator is exhausted without a value: drop its marker, fail in the caller.
-      setI(parent, FrameF.gfp, smallOf(getW(psb + g + 1)));
-      setI(parent, FrameF.sp, g);
-      return failInCaller(parent);
-    }
-    // A returned value is the generator's last one: keep the marker, marked exhausted.
-    setWI(psb + g + 2, 0);
-    let sp = copySegment(psb, g);
-    setW(psb + sp++, v);
-    setI(parent, FrameF.sp, sp);
-    setI(parent, FrameF.pc, smallOf(getW(psb + g)));
-    return parent;
+  // GEN: values go to the caller's innermost generator marker.
+  const g = getI(parent, FrameF.gfp);
+  if (v === NONE) {
+    // The generator is exhausted without a value: drop its marker, fail in the caller.
+    setI(parent, FrameF.gfp, smallOf(getW(psb + g + 1)));
+    setI(parent, FrameF.sp, g);
+    return failInCaller(parent);
   }
-  // NORMAL: the caller's stack pointer was set below the callee and arguments.
-  if (v === NONE) return failInCaller(parent);
-  setW(psb + psp++, v);
-  setI(parent, FrameF.sp, psp);
-  setI(parent, FrameF.pc, ppc + instrWords(pcode.ops[ppc]));
-  recycleFrame(f);
+  // A returned value is the generator's last one: keep the marker, marked exhausted.
+  setWI(psb + g + 2, 0);
+  let sp = copySegment(psb, g);
+  setW(psb + sp++, v);
+  setI(parent, FrameF.sp, sp);
+  setI(parent, FrameF.pc, smallOf(getW(psb + g)));
   return parent;
 }
 
 /**
- * RETURN from a frame made by enterFrame (a NORMAL call whose mode also holds the length
- * of the calling instruction): the result goes on the caller's stack, the caller resumes
- * after the call, and the frame is recycled.
+ * Leaves a NORMAL frame: the result goes on the caller's stack (whose stack pointer was
+ * set below the callee and arguments), the caller resumes after the call, whose length
+ * the mode holds, and the frame is recycled.
  */
-export function returnFast(f: number, v: Value, parent: number): number {
+function returnNormal(f: number, v: Value, parent: number): number {
   if (v === NONE) return failInCaller(parent);
   const psp = getI(parent, FrameF.sp);
   setW(stackBase(parent) + psp, v);
