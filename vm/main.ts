@@ -94,29 +94,34 @@ function main(argv: string[]): number {
       verifyUnit(u);
       process.stdout.write(disassemble(u));
     } else {
-      for (const u of make(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) })) process.stdout.write(disassemble(u));
+      const units = compileOrReport(file, () => make(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) }));
+      if (units === null) return 1;
+      for (const u of units) process.stdout.write(disassemble(u));
     }
     return 0;
   }
 
-  let units = linked;
-  try {
-    units ??= makeProgram(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) });
-  } catch (e) {
-    if (e instanceof CompileError) {
-      const where = (e as CompileError & { file?: string }).file ?? file;
-      let src: Uint8Array | null = null;
-      try {
-        src = readFileSync(where);
-      } catch {
-        src = null;
-      }
-      process.stderr.write(formatCompileError(where, src, e));
-      return 1;
-    }
-    throw e;
-  }
+  const units = linked ?? compileOrReport(file, () => makeProgram(file, { fresh: args.f === true, verbose, env, log: (m) => process.stderr.write(`${m}\n`) }));
+  if (units === null) return 1;
   return runProgram(units).status;
+}
+
+/** Runs `compile`; a compile error is printed (file:line:col, the line, a caret) and gives null. */
+function compileOrReport<R>(file: string, compile: () => R): R | null {
+  try {
+    return compile();
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    const where = (e as CompileError & { file?: string }).file ?? file;
+    let src: Uint8Array | null = null;
+    try {
+      src = readFileSync(where);
+    } catch {
+      src = null;
+    }
+    process.stderr.write(formatCompileError(where, src, e));
+    return null;
+  }
 }
 
 let status: number;

@@ -112,3 +112,11 @@ test('source mentioning the executable magic is still source', (t) => {
   const d = project({ 'odd.cv': 'import Sys\n// CONVEXEC\nfunc main():\n    Sys::println("src")\n' });
   t.is(run(d, 'odd.cv').out, 'src\n');
 });
+
+test('--dis of a source with a compile error reports it like a run does, exit status 1', (t) => {
+  const d = project({ 'bad.cv': 'func main():\n    x := Nowhere::y\n' });
+  const r = run(d, '--dis', 'bad.cv');
+  t.is(r.status, 1);
+  t.is(r.out, '');
+  t.is(r.err, "bad.cv:2:10: error: Unknown variable 'Nowhere'.\n    x := Nowhere::y\n         ^~~~~~~\n");
+});
