@@ -51,6 +51,7 @@ export function bootVM(info: SysInfo): void {
   special.listSet = builtinIndexOf(findField(K.List, sym('set'))) + 1;
   special.dictGet = builtinIndexOf(findField(K.Dict, sym('get'))) + 1;
   special.dictSet = builtinIndexOf(findField(K.Dict, sym('set'))) + 1;
+  special.stringGet = builtinIndexOf(findField(K.String, sym('get'))) + 1;
 }
 
 function builtinIndexOf(f: Value): number {

@@ -328,7 +328,7 @@ export class CodeGen {
         return;
       case 'Return':
       case 'Raise':
-        // These leave the function (return has its own failure frame), so no wrapper.
+        // These leave the function (return catches its own failure), so no wrapper.
         return this.expr(e);
     }
     const saved = fg.genMode;
@@ -622,8 +622,13 @@ export class CodeGen {
           const failed = this.label();
           const saved = fg.genMode;
           fg.genMode = false;
-          fg.emitJump(s, Op.ADD_FAILURE_FRAME, failed);
-          this.expr(e.value);
+          if (isFlat(e.value)) {
+            // `return o.m(x)`: a static failure range costs nothing until something fails.
+            this.staticallyBound(e.value, failed);
+          } else {
+            fg.emitJump(s, Op.ADD_FAILURE_FRAME, failed);
+            this.expr(e.value);
+          }
           fg.emit(s, Op.RETURN);
           fg.place(failed);
           fg.emit(s, Op.RETURN_FAIL);

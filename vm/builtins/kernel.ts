@@ -89,7 +89,17 @@ export interface BuiltinDef {
   readonly fn: (args: Value[]) => Value;
   /** For builtin generators: start + next over a GenState (vm/builtins/gen.ts). */
   readonly gen?: number;
+  /**
+   * Fixed-arity entries (see `fixed`): the same builtin called with exactly one or two
+   * arguments (the receiver counts), without an argument array. The interpreter's call
+   * fast path uses them; they must behave exactly as `fn` does with that many arguments.
+   */
+  readonly f1?: Fixed1;
+  readonly f2?: Fixed2;
 }
+
+export type Fixed1 = (a: Value) => Value;
+export type Fixed2 = (a: Value, b: Value) => Value;
 
 export const builtins: BuiltinDef[] = [];
 /** The Func object of each builtin, by builtin index (for call chains). */
@@ -104,7 +114,19 @@ export function checkCount(args: readonly Value[], min: number, max: number): vo
 /** Creates a Func for a builtin. `bound` makes it a method (binds its receiver). */
 export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): Value {
   const idx = builtins.length;
-  builtins.push(def);
+  const fx = fixedEntries.get(def.fn);
+  const takes = (n: number): boolean => def.min <= n && (def.max < 0 || n <= def.max);
+  // Every entry gets the same fields in the same order: the interpreter reads them at one site.
+  builtins.push({
+    name: def.name,
+    path: def.path,
+    min: def.min,
+    max: def.max,
+    fn: def.fn,
+    gen: def.gen,
+    f1: takes(1) ? def.f1 ?? fx?.f1 : undefined,
+    f2: takes(2) ? def.f2 ?? fx?.f2 : undefined,
+  });
   const f = val(alloc(T.Func, FuncF.SIZE));
   setV(f, FuncF.map, getV(K.Func, ClassF.instMap));
   setI(f, FuncF.code, -1 - idx);
@@ -118,6 +140,32 @@ export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): V
 }
 
 export type MethodImpl = (args: Value[]) => Value;
+
+const fixedEntries = new WeakMap<MethodImpl, { f1?: Fixed1; f2?: Fixed2 }>();
+
+/**
+ * An implementation `fn` together with fixed-arity versions of it, which defBuiltin then
+ * gives the interpreter (for each arity the builtin accepts).
+ */
+export function fixed(fn: MethodImpl, entries: { f1?: Fixed1; f2?: Fixed2 }): MethodImpl {
+  fixedEntries.set(fn, entries);
+  return fn;
+}
+
+/** A builtin taking exactly one argument (a method: its receiver). */
+export function unary(f: Fixed1): MethodImpl {
+  return fixed((a) => f(a[0]), { f1: f });
+}
+
+/** A builtin taking exactly two arguments (a method: its receiver and one more). */
+export function binary(f: Fixed2): MethodImpl {
+  return fixed((a) => f(a[0], a[1]), { f2: f });
+}
+
+/** The fixed-arity versions of `fn`, if it was made by fixed, unary or binary. */
+export function fixedOf(fn: MethodImpl): { f1?: Fixed1; f2?: Fixed2 } | undefined {
+  return fixedEntries.get(fn);
+}
 
 /** Installs methods as fields of `cls`. Each entry: [name, min args, max args, impl, gen kind?]. */
 export function defMethods(cls: Value, clsPath: string, table: readonly (readonly [string, number, number, MethodImpl, number?])[]): void {

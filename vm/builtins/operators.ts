@@ -250,6 +250,10 @@ export function getItem(c: Value, i: Value): Value {
   if (!isSmall(c)) {
     const t = typeId(c);
     if (t === T.List) return listGet(c, checkIndex(i, listLen(c)));
+    if (t === T.String) {
+      const k = checkIndex(i, strLen(c));
+      return strSlice(c, k, k + 1);
+    }
     if (t === T.Dict && getV(getV(c, ObjectF.map), MapF.cls) === K.Dict) {
       const e = tableFind(c, i);
       if (e < 0) raise('Key_Exception', `Key '${toStrJs(i)}' not found.`);

@@ -8,7 +8,7 @@ import { typeId } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, intNum, isFloat, isInt, listGet, listLen, listPush, strToJs, sym } from '../rts/objects.js';
-import { K, defMethods, getSlot, hooks, raise, type MethodImpl, checkCount } from './kernel.js';
+import { K, defMethods, fixed, fixedOf, getSlot, hooks, raise, type MethodImpl, checkCount } from './kernel.js';
 import { typeError } from './operators.js';
 
 export const VM_FAIL = 'Function attempting to return fail, but caller can not handle failure.';
@@ -104,7 +104,20 @@ export function defTyped(cls: Value, clsPath: string, check: (v: Value) => boole
         if (!check(a[0])) typeError(typeName, a[0]);
         return fn(a);
       };
-      return [name, min, max, checked, gen] as const;
+      const fx = fixedOf(fn);
+      const f1 = fx?.f1;
+      const f2 = fx?.f2;
+      const entries = {
+        f1: f1 === undefined ? undefined : (x: Value): Value => {
+          if (!check(x)) typeError(typeName, x);
+          return f1(x);
+        },
+        f2: f2 === undefined ? undefined : (x: Value, y: Value): Value => {
+          if (!check(x)) typeError(typeName, x);
+          return f2(x, y);
+        },
+      };
+      return [name, min, max, fixed(checked, entries), gen] as const;
     }),
   );
 }

@@ -7,7 +7,7 @@ import { getV, getI, setI } from '../rts/ll.js';
 import { NONE, small, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, listPush, strFromJs } from '../rts/objects.js';
-import { K, raise } from './kernel.js';
+import { K, binary, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { typeError, toStrJs } from './operators.js';
 import { newTable, tableCount, tableDel, tableFind, tableSet, tableUsed, entryKey, entryVal } from './hashtable.js';
@@ -107,19 +107,19 @@ function addAll(s: Value, c: Value): void {
 
 function installDict(): void {
   defTyped(K.Dict, 'Builtins::Dict', isDict, 'Dict', [
-    ['get', 2, 2, (a) => {
-      const e = tableFind(a[0], a[1]);
-      if (e < 0) keyError(a[1]);
-      return entryVal(a[0], e);
-    }],
+    ['get', 2, 2, binary((d, k) => {
+      const e = tableFind(d, k);
+      if (e < 0) keyError(k);
+      return entryVal(d, e);
+    })],
     ['set', 3, 3, (a) => {
       tableSet(a[0], a[1], a[2]);
       return K.null;
     }],
-    ['find', 2, 2, (a) => {
-      const e = tableFind(a[0], a[1]);
-      return e < 0 ? NONE : entryVal(a[0], e);
-    }],
+    ['find', 2, 2, binary((d, k) => {
+      const e = tableFind(d, k);
+      return e < 0 ? NONE : entryVal(d, e);
+    })],
     ['del', 2, 2, (a) => {
       if (!tableDel(a[0], a[1])) keyError(a[1]);
       return K.null;
@@ -130,12 +130,12 @@ function installDict(): void {
       copyEntries(a[0], a[1]);
       return K.null;
     }],
-    ['iter', 1, 1, (a) => tableIter(a[0], 0), GEN_TABLE_ITER],
-    ['iter_keys', 1, 1, (a) => tableIter(a[0], 1), GEN_TABLE_ITER],
-    ['iter_vals', 1, 1, (a) => tableIter(a[0], 2), GEN_TABLE_ITER],
-    ['len', 1, 1, (a) => small(tableCount(a[0]))],
-    ['scopy', 1, 1, (a) => copyTable(a[0], T.Dict, K.Dict)],
-    ['to_str', 1, 1, (a) => strFromJs(tableToStr(a[0], true))],
+    ['iter', 1, 1, unary((x) => tableIter(x, 0)), GEN_TABLE_ITER],
+    ['iter_keys', 1, 1, unary((x) => tableIter(x, 1)), GEN_TABLE_ITER],
+    ['iter_vals', 1, 1, unary((x) => tableIter(x, 2)), GEN_TABLE_ITER],
+    ['len', 1, 1, unary((x) => small(tableCount(x)))],
+    ['scopy', 1, 1, unary((x) => copyTable(x, T.Dict, K.Dict))],
+    ['to_str', 1, 1, unary((x) => strFromJs(tableToStr(x, true)))],
   ]);
 }
 
@@ -163,7 +163,7 @@ function installSet(): void {
       if (!tableDel(a[0], a[1])) keyError(a[1]);
       return K.null;
     }],
-    ['find', 2, 2, (a) => (tableFind(a[0], a[1]) < 0 ? NONE : a[1])],
+    ['find', 2, 2, binary((x, y) => (tableFind(x, y) < 0 ? NONE : y))],
     ['complement', 2, 2, (a) => {
       if (!isSet(a[1])) typeError('Set', a[1]);
       const m = shadowMark();
@@ -180,10 +180,10 @@ function installSet(): void {
         shadowPopTo(m);
       }
     }],
-    ['iter', 1, 1, (a) => tableIter(a[0], 1), GEN_TABLE_ITER],
-    ['len', 1, 1, (a) => small(tableCount(a[0]))],
-    ['scopy', 1, 1, (a) => copyTable(a[0], T.Set, K.Set)],
-    ['to_str', 1, 1, (a) => strFromJs(tableToStr(a[0], false))],
+    ['iter', 1, 1, unary((x) => tableIter(x, 1)), GEN_TABLE_ITER],
+    ['len', 1, 1, unary((x) => small(tableCount(x)))],
+    ['scopy', 1, 1, unary((x) => copyTable(x, T.Set, K.Set))],
+    ['to_str', 1, 1, unary((x) => strFromJs(tableToStr(x, false)))],
   ]);
 }
 

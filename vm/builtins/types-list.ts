@@ -7,7 +7,7 @@ import { NONE, small, type Value } from '../rts/value.js';
 import { shadowMark, shadowPush, shadowGet, shadowPopTo } from '../rts/gc.js';
 import { allocList, listGet, listLen, listPush, listSet, listSetLen, strFromJs, sym } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
-import { K, getSlot, hooks, raise } from './kernel.js';
+import { K, binary, getSlot, hooks, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { typeError, toStrJs, compare } from './operators.js';
 import { Op } from '../bytecode/opcodes.js';
@@ -210,16 +210,16 @@ export function installList(): void {
       for (let k = 0; k < n; k++) for (let i = 0; i < len; i++) listPush(l, listGet(a[0], i));
       return l;
     }],
-    ['==', 2, 2, (a) => pred(listEq(a[0], a[1]))],
+    ['==', 2, 2, binary((x, y) => pred(listEq(x, y)))],
     // "not ==" (the spec's recommendation; upstream needs every pair to differ).
     ['!=', 2, 2, (a) => {
       if (!isList(a[1])) typeError('List', a[1]);
       return pred(!listEq(a[0], a[1]));
     }],
-    ['append', 2, 2, (a) => {
-      listPush(a[0], a[1]);
+    ['append', 2, 2, binary((l, x) => {
+      listPush(l, x);
       return K.null;
-    }],
+    })],
     ['extend', 2, 2, (a) => {
       extendFrom(a[0], a[1]);
       return K.null;
@@ -229,7 +229,7 @@ export function installList(): void {
       insertAt(a[0], sliceIndex(intArg(a[1]), listLen(a[0])), [a[2]]);
       return K.null;
     }],
-    ['get', 2, 2, (a) => listGet(a[0], elemIndex(a[1], listLen(a[0])))],
+    ['get', 2, 2, binary((x, y) => listGet(x, elemIndex(y, listLen(x))))],
     ['set', 3, 3, (a) => {
       listSet(a[0], elemIndex(a[1], listLen(a[0])), a[2]);
       return K.null;
@@ -269,7 +269,7 @@ export function installList(): void {
       setI(g, GenStateF.k, 1);
       return g;
     }, GEN_LIST_ITER],
-    ['len', 1, 1, (a) => small(listLen(a[0]))],
+    ['len', 1, 1, unary((x) => small(listLen(x)))],
     ['pop', 1, 1, (a) => {
       const len = listLen(a[0]);
       if (len === 0) raise('Bounds_Exception', '-1 below lower bound 0.');
@@ -277,11 +277,11 @@ export function installList(): void {
       listSetLen(a[0], len - 1);
       return v;
     }],
-    ['find', 2, 2, (a) => search(a[0], a[1], SEARCH_FIND), GEN_LIST_SEARCH],
-    ['find_index', 2, 2, (a) => search(a[0], a[1], SEARCH_INDEX), GEN_LIST_SEARCH],
-    ['remove', 2, 2, (a) => search(a[0], a[1], SEARCH_REMOVE), GEN_LIST_SEARCH],
-    ['flattened', 1, 1, (a) => flattened(a[0])],
-    ['to_str', 1, 1, (a) => strFromJs(listToStr(a[0]))],
+    ['find', 2, 2, binary((x, y) => search(x, y, SEARCH_FIND)), GEN_LIST_SEARCH],
+    ['find_index', 2, 2, binary((x, y) => search(x, y, SEARCH_INDEX)), GEN_LIST_SEARCH],
+    ['remove', 2, 2, binary((x, y) => search(x, y, SEARCH_REMOVE)), GEN_LIST_SEARCH],
+    ['flattened', 1, 1, unary((x) => flattened(x))],
+    ['to_str', 1, 1, unary((x) => strFromJs(listToStr(x)))],
   ]);
 }
 

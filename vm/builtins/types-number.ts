@@ -3,10 +3,10 @@
 
 import { GenStateF } from '../rts/layout.js';
 import { getV, getI, setI, setV } from '../rts/ll.js';
-import { NONE, isSmall, small, smallOf, type Value } from '../rts/value.js';
-import { floatOf, intBig, isFloat, isInt, mkFloat, mkIntBig, strFromJs, strToJs } from '../rts/objects.js';
+import { NONE, bothSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
+import { floatOf, intBig, isFloat, isInt, mkFloat, mkInt, mkIntBig, strFromJs, strToJs } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
-import { K, raise } from './kernel.js';
+import { K, binary, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { typeError, toStrJs, formatFloat, compare, arith } from './operators.js';
 import { Op } from '../bytecode/opcodes.js';
@@ -130,21 +130,12 @@ export function installNumbers(): void {
   setCreator(Creator.Float, newFloat);
 
   defTyped(K.Int, 'Builtins::Int', isInt, 'Int', [
-    ['+', 2, 2, (a) => arith(Op.ADD, a[0], a[1])],
-    ['-', 2, 2, (a) => arith(Op.SUB, a[0], a[1])],
-    ['*', 2, 2, (a) => arith(Op.MUL, a[0], a[1])],
-    ['/', 2, 2, (a) => arith(Op.DIV, a[0], a[1])],
-    ['%', 2, 2, (a) => arith(Op.MOD, a[0], a[1])],
-    ['idiv', 2, 2, (a) => {
-      const d = a[1];
-      if (!isInt(d) && !isFloat(d)) typeError('Number', d);
-      const x = intBig(a[0]);
-      const y = isFloat(d) ? truncFloat(floatOf(d)) : intBig(d);
-      if (y === 0n) raise('Number_Exception', 'Division by zero.');
-      let q = x / y;
-      if (x % y !== 0n && x < 0n !== y < 0n) q -= 1n;
-      return mkIntBig(q);
-    }],
+    ['+', 2, 2, binary((x, y) => arith(Op.ADD, x, y))],
+    ['-', 2, 2, binary((x, y) => arith(Op.SUB, x, y))],
+    ['*', 2, 2, binary((x, y) => arith(Op.MUL, x, y))],
+    ['/', 2, 2, binary((x, y) => arith(Op.DIV, x, y))],
+    ['%', 2, 2, binary((x, y) => arith(Op.MOD, x, y))],
+    ['idiv', 2, 2, binary(idiv)],
     ['pow', 2, 2, (a) => {
       let e = bigArg(a[1]);
       let x = intBig(a[0]);
@@ -157,34 +148,57 @@ export function installNumbers(): void {
       }
       return mkIntBig(r);
     }],
-    ['==', 2, 2, (a) => pred(compare(Op.EQ, a[0], a[1]))],
-    ['<', 2, 2, (a) => pred(compare(Op.LT, a[0], a[1]))],
-    ['<=', 2, 2, (a) => pred(compare(Op.LE, a[0], a[1]))],
-    ['>', 2, 2, (a) => pred(compare(Op.GT, a[0], a[1]))],
-    ['>=', 2, 2, (a) => pred(compare(Op.GE, a[0], a[1]))],
+    ['==', 2, 2, binary((x, y) => pred(compare(Op.EQ, x, y)))],
+    ['<', 2, 2, binary((x, y) => pred(compare(Op.LT, x, y)))],
+    ['<=', 2, 2, binary((x, y) => pred(compare(Op.LE, x, y)))],
+    ['>', 2, 2, binary((x, y) => pred(compare(Op.GT, x, y)))],
+    ['>=', 2, 2, binary((x, y) => pred(compare(Op.GE, x, y)))],
     // Small ints are 31-bit, so JS's 32-bit bitwise operators give the exact result.
-    ['and', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) & smallOf(a[1])) : mkIntBig(intBig(a[0]) & bigArg(a[1])))],
-    ['or', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) | smallOf(a[1])) : mkIntBig(intBig(a[0]) | bigArg(a[1])))],
-    ['xor', 2, 2, (a) => (isSmall(a[0]) && isSmall(a[1]) ? small(smallOf(a[0]) ^ smallOf(a[1])) : mkIntBig(intBig(a[0]) ^ bigArg(a[1])))],
-    ['inv', 1, 1, (a) => (isSmall(a[0]) ? small(~smallOf(a[0])) : mkIntBig(~intBig(a[0])))],
-    // Shift counts are taken modulo 64, as the machine shift upstream compiles to.
-    ['lsl', 2, 2, (a) => mkIntBig(intBig(a[0]) << (bigArg(a[1]) & 63n))],
-    ['lsr', 2, 2, (a) => mkIntBig(intBig(a[0]) >> (bigArg(a[1]) & 63n))],
-    ['hash', 1, 1, (a) => a[0]],
+    ['and', 2, 2, binary((x, y) => (bothSmall(x, y) ? small(smallOf(x) & smallOf(y)) : mkIntBig(intBig(x) & bigArg(y))))],
+    ['or', 2, 2, binary((x, y) => (bothSmall(x, y) ? small(smallOf(x) | smallOf(y)) : mkIntBig(intBig(x) | bigArg(y))))],
+    ['xor', 2, 2, binary((x, y) => (bothSmall(x, y) ? small(smallOf(x) ^ smallOf(y)) : mkIntBig(intBig(x) ^ bigArg(y))))],
+    ['inv', 1, 1, unary((x) => (isSmall(x) ? small(~smallOf(x)) : mkIntBig(~intBig(x))))],
+    ['lsl', 2, 2, binary(lsl)],
+    ['lsr', 2, 2, binary(lsr)],
+    ['hash', 1, 1, unary((x) => x)],
     ['iter_to', 2, 3, iterTo, GEN_ITER_TO],
-    ['str_val', 1, 1, (a) => {
-      const n = intBig(a[0]);
-      if (n < 0n || n > 255n) raise('Number_Exception', `Number '"'${n}' out of ASCII range."' not valid.`);
-      return strFromJs(String.fromCharCode(Number(n)));
-    }],
-    ['to_str', 1, 1, (a) => strFromJs(intBig(a[0]).toString())],
+    ['str_val', 1, 1, unary((x) => {
+      if (isSmall(x) && smallOf(x) >= 0 && smallOf(x) <= 255) return strFromJs(String.fromCharCode(smallOf(x)));
+      raise('Number_Exception', `Number '"'${intBig(x)}' out of ASCII range."' not valid.`);
+    })],
+    ['to_str', 1, 1, unary((x) => strFromJs(intBig(x).toString()))],
   ]);
 
   defTyped(K.Float, 'Builtins::Float', isFloat, 'Float', [
-    ['*', 2, 2, (a) => arith(Op.MUL, a[0], a[1])],
-    ['/', 2, 2, (a) => arith(Op.DIV, a[0], a[1])],
-    ['to_str', 1, 1, (a) => strFromJs(formatFloat(floatOf(a[0])))],
+    ['*', 2, 2, binary((x, y) => arith(Op.MUL, x, y))],
+    ['/', 2, 2, binary((x, y) => arith(Op.DIV, x, y))],
+    ['to_str', 1, 1, unary((x) => strFromJs(formatFloat(floatOf(x))))],
   ]);
+}
+
+/** Floor division; a Float divisor is truncated to an Int first (as upstream). */
+function idiv(a: Value, d: Value): Value {
+  if (bothSmall(a, d) && d !== small(0)) return mkInt(Math.floor(smallOf(a) / smallOf(d))); // exact for 31-bit operands
+  if (!isInt(d) && !isFloat(d)) typeError('Number', d);
+  const x = intBig(a);
+  const y = isFloat(d) ? truncFloat(floatOf(d)) : intBig(d);
+  if (y === 0n) raise('Number_Exception', 'Division by zero.');
+  let q = x / y;
+  if (x % y !== 0n && x < 0n !== y < 0n) q -= 1n;
+  return mkIntBig(q);
+}
+
+// Shift counts are taken modulo 64, as the machine shift upstream compiles to.
+
+function lsl(a: Value, n: Value): Value {
+  // A small int shifted by at most 31 places is below 2^61: exact as a double, no wrap.
+  if (bothSmall(a, n) && (smallOf(n) & 63) <= 31) return mkInt(smallOf(a) * 2 ** (smallOf(n) & 63));
+  return mkIntBig(intBig(a) << (bigArg(n) & 63n));
+}
+
+function lsr(a: Value, n: Value): Value {
+  if (bothSmall(a, n)) return small(smallOf(a) >> Math.min(smallOf(n) & 63, 31));
+  return mkIntBig(intBig(a) >> (bigArg(n) & 63n));
 }
 
 function truncFloat(f: number): bigint {

@@ -5,7 +5,7 @@ import { GenStateF } from '../rts/layout.js';
 import { getV, getI, setI } from '../rts/ll.js';
 import { NONE, small, type Value } from '../rts/value.js';
 import { allocList, listPush, strByte, strEq, strFromJs, strHash, strLen, strSlice, strToJs } from '../rts/objects.js';
-import { K, raise } from './kernel.js';
+import { K, binary, fixed, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { arith } from './operators.js';
 import { Op } from '../bytecode/opcodes.js';
@@ -65,16 +65,23 @@ function matchesAt(s: Value, sub: Value, at: number): boolean {
   return true;
 }
 
+/** `s[i]`: the one-byte string at index i (negative counts from the end). */
+export function strGet(s: Value, i: Value): Value {
+  const k = elemIndex(i, strLen(s));
+  return strSlice(s, k, k + 1);
+}
+
+function intVal(s: Value, i: Value): Value {
+  return small(strByte(s, elemIndex(i, strLen(s))));
+}
+
 export function installString(): void {
   defTyped(K.String, 'Builtins::String', isStr, 'String', [
-    ['+', 2, 2, (a) => arith(Op.ADD, a[0], a[1])],
-    ['*', 2, 2, (a) => arith(Op.MUL, a[0], a[1])],
-    ['==', 2, 2, (a) => pred(isStr(a[1]) && strEq(a[0], a[1]))],
-    ['!=', 2, 2, (a) => pred(!(isStr(a[1]) && strEq(a[0], a[1])))],
-    ['get', 2, 2, (a) => {
-      const i = elemIndex(a[1], strLen(a[0]));
-      return strSlice(a[0], i, i + 1);
-    }],
+    ['+', 2, 2, binary((x, y) => arith(Op.ADD, x, y))],
+    ['*', 2, 2, binary((x, y) => arith(Op.MUL, x, y))],
+    ['==', 2, 2, binary((x, y) => pred(isStr(y) && strEq(x, y)))],
+    ['!=', 2, 2, binary((x, y) => pred(!(isStr(y) && strEq(x, y))))],
+    ['get', 2, 2, binary(strGet)],
     ['get_slice', 1, 3, (a) => {
       const [i, j] = sliceBounds(a[1], a[2], strLen(a[0]));
       return strSlice(a[0], i, j);
@@ -83,11 +90,11 @@ export function installString(): void {
       const [i, j] = sliceBounds(a[1], a[2], strLen(a[0]));
       return i < j ? newGen(GEN_STR_ITER, a[0], i, j) : NONE;
     }, GEN_STR_ITER],
-    ['len', 1, 1, (a) => small(strLen(a[0]))],
-    ['int_val', 1, 2, (a) => small(strByte(a[0], elemIndex(a.length > 1 ? a[1] : small(0), strLen(a[0]))))],
-    ['find', 2, 2, (a) => findGen(a[0], a[1], false, true), GEN_STR_FIND],
-    ['find_index', 2, 2, (a) => findGen(a[0], a[1], false, false), GEN_STR_FIND],
-    ['rfind_index', 2, 2, (a) => findGen(a[0], a[1], true, false), GEN_STR_FIND],
+    ['len', 1, 1, unary((x) => small(strLen(x)))],
+    ['int_val', 1, 2, fixed((a) => intVal(a[0], a.length > 1 ? a[1] : small(0)), { f1: (x) => intVal(x, small(0)), f2: intVal })],
+    ['find', 2, 2, binary((x, y) => findGen(x, y, false, true)), GEN_STR_FIND],
+    ['find_index', 2, 2, binary((x, y) => findGen(x, y, false, false)), GEN_STR_FIND],
+    ['rfind_index', 2, 2, binary((x, y) => findGen(x, y, true, false)), GEN_STR_FIND],
     ['prefixed_by', 2, 3, (a) => {
       strArg(a[1]);
       const i = a.length > 2 ? sliceIndex(intArg(a[2]), strLen(a[0])) : 0;
@@ -126,9 +133,9 @@ export function installString(): void {
       while (i < j && isWs(strByte(a[0], i))) i++;
       return strSlice(a[0], i, j);
     }],
-    ['lower_cased', 1, 1, (a) => strFromJs(strToJs(a[0]).replace(/[A-Z]+/g, (m) => m.toLowerCase()))],
+    ['lower_cased', 1, 1, unary((x) => strFromJs(strToJs(x).replace(/[A-Z]+/g, (m) => m.toLowerCase())))],
     ['upper_cased', 1, 1, (a) => strFromJs(strToJs(a[0]).replace(/[a-z]+/g, (m) => m.toUpperCase()))],
-    ['hash', 1, 1, (a) => small(strHash(a[0]))],
-    ['to_str', 1, 1, (a) => strFromJs(`"${strToJs(a[0])}"`)],
+    ['hash', 1, 1, unary((x) => small(strHash(x)))],
+    ['to_str', 1, 1, unary((x) => strFromJs(`"${strToJs(x)}"`))],
   ]);
 }

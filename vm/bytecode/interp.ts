@@ -247,30 +247,39 @@ export function run(entry: number): Value {
                 // A builtin: called directly, its arguments still on our stack (so rooted).
                 const first = selfOnStack ? 0 : 1; // stack index (from base) of the first argument
                 const k = n + 1 - first;
-                const args = pre.length === 0 ? new Array<Value>(k) : pre.concat(new Array<Value>(k));
-                for (let i = 0; i < k; i++) args[pre.length + i] = getW(sb + base + first + i);
                 const idx = -1 - codeId;
-                if (idx === special.classNew && !gen) {
-                  const init = newInstance(args, f);
-                  if (init > 0) {
-                    // The instance is the call's result: it waits (rooted) on our stack.
-                    setW(sb + base, newResult);
-                    setI(f, FrameF.sp, base + 1);
-                    next = init;
-                    break dispatch;
-                  }
-                  if (init === 0) {
-                    sp = base;
-                    setW(sb + sp++, newResult);
-                    pc = resumePc;
-                    continue;
-                  }
-                }
                 const def = builtins[idx];
-                // The count is checked inside the builtin (its traceback entry shows), as upstream.
-                vs.curBuiltin = idx + 1;
-                checkCount(args, def.min, def.max);
-                let r = def.fn(args);
+                const f1 = def.f1;
+                const f2 = def.f2;
+                let r: Value;
+                if (pre.length === 0 && (k === 1 ? f1 !== undefined : k === 2 && f2 !== undefined)) {
+                  // One or two arguments: the builtin's fixed-arity entry, without an array.
+                  vs.curBuiltin = idx + 1;
+                  r = k === 1 ? f1!(getW(sb + base + first)) : f2!(getW(sb + base + first), getW(sb + base + first + 1));
+                } else {
+                  const args = pre.length === 0 ? new Array<Value>(k) : pre.concat(new Array<Value>(k));
+                  for (let i = 0; i < k; i++) args[pre.length + i] = getW(sb + base + first + i);
+                  if (idx === special.classNew && !gen) {
+                    const init = newInstance(args, f);
+                    if (init > 0) {
+                      // The instance is the call's result: it waits (rooted) on our stack.
+                      setW(sb + base, newResult);
+                      setI(f, FrameF.sp, base + 1);
+                      next = init;
+                      break dispatch;
+                    }
+                    if (init === 0) {
+                      sp = base;
+                      setW(sb + sp++, newResult);
+                      pc = resumePc;
+                      continue;
+                    }
+                  }
+                  // The count is checked inside the builtin (its traceback entry shows), as upstream.
+                  vs.curBuiltin = idx + 1;
+                  checkCount(args, def.min, def.max);
+                  r = def.fn(args);
+                }
                 vs.curBuiltin = 0;
                 if (def.gen !== undefined && r !== NONE) {
                   const state = r;
@@ -611,7 +620,7 @@ export function run(entry: number): Value {
               setI(f, FrameF.sp, sp);
               setI(f, FrameF.pc, pc);
               // The fast paths stand for List.get / Dict.get: name them in backtraces.
-              vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listGet, special.dictGet);
+              vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listGet, special.dictGet, special.stringGet);
               const r = rt.getItem(getW(sb + sp - 2), getW(sb + sp - 1));
               vs.curBuiltin = 0;
               if (r === NONE) {
@@ -636,7 +645,7 @@ export function run(entry: number): Value {
               setI(f, FrameF.sp, sp);
               setI(f, FrameF.pc, pc);
               const v = getW(sb + sp - 3);
-              vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listSet, special.dictSet);
+              vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listSet, special.dictSet, 0);
               const r = rt.setItem(getW(sb + sp - 2), getW(sb + sp - 1), v);
               vs.curBuiltin = 0;
               if (r === NONE) {
@@ -939,10 +948,10 @@ function listItemWord(c: Value, i: Value): number {
 }
 
 /** The builtin (index + 1) an indexing fast path stands for, for backtraces. */
-function itemBuiltin(c: Value, forList: number, forDict: number): number {
+function itemBuiltin(c: Value, forList: number, forDict: number, forString: number): number {
   if (isSmall(c) || c === NONE) return 0;
   const t = typeId(c);
-  return t === T.List ? forList : t === T.Dict ? forDict : 0;
+  return t === T.List ? forList : t === T.Dict ? forDict : t === T.String ? forString : 0;
 }
 
 const S_INIT = sym('init');

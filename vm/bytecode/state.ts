@@ -15,4 +15,4 @@ export const vs = {
 export const settings = { gcStress: false };
 
 /** Builtins the interpreter treats specially (set by vm.ts after boot). */
-export const special = { classNew: -1, objectInit: -1, listGet: 0, dictGet: 0, listSet: 0, dictSet: 0 };
+export const special = { classNew: -1, objectInit: -1, listGet: 0, dictGet: 0, listSet: 0, dictSet: 0, stringGet: 0 };
