@@ -4,7 +4,7 @@
 import { T } from '../rts/layout.js';
 import { typeId } from '../rts/ll.js';
 import { isSmall, type Value } from '../rts/value.js';
-import { allocString, mkInt, strBytes } from '../rts/objects.js';
+import { allocString, allocStringOfLength, copyStringBytes, listGet, listLen, mkInt, strBytes, strLen } from '../rts/objects.js';
 import { shadowGet, shadowMark, shadowPopTo, shadowPush } from '../rts/gc.js';
 import { typeError } from './operators.js';
 import { forEachValue } from './types-data.js';
@@ -28,11 +28,39 @@ export function installCTime(): void {
   });
 }
 
+/**
+ * join over a List: the result is allocated at its final size and the bytes are copied
+ * heap to heap. Nothing here can collect (no Converge code runs, allocation never
+ * collects), so the items need no rooting.
+ */
+function joinList(l: Value, sep: Value): Value {
+  const n = listLen(l);
+  let total = n > 0 ? (n - 1) * strLen(sep) : 0;
+  for (let i = 0; i < n; i++) {
+    const v = listGet(l, i);
+    if (isSmall(v) || typeId(v) !== T.String) typeError('String', v);
+    total += strLen(v);
+  }
+  const out = allocStringOfLength(total);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0) {
+      copyStringBytes(sep, out, off);
+      off += strLen(sep);
+    }
+    const v = listGet(l, i);
+    copyStringBytes(v, out, off);
+    off += strLen(v);
+  }
+  return out;
+}
+
 export function installCStrings(): void {
   defModule('C_Strings', {
     join: [2, 2, (a) => {
       const sep = a[1];
       if (isSmall(sep) || typeId(sep) !== T.String) typeError('String', sep);
+      if (!isSmall(a[0]) && typeId(a[0]) === T.List) return joinList(a[0], sep);
       const parts: Uint8Array[] = [];
       const mark = shadowMark();
       const ps = shadowPush(sep);

@@ -6,7 +6,7 @@ import { getV, getI, setI, setV } from '../rts/ll.js';
 import { NONE, bothSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { floatOf, intBig, isFloat, isInt, mkFloat, mkInt, mkIntBig, strFromJs, strToJs } from '../rts/objects.js';
 import { Creator } from '../rts/classes.js';
-import { K, binary, raise, unary } from './kernel.js';
+import { K, binary, fixed, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { typeError, toStrJs, formatFloat, compare, arith } from './operators.js';
 import { Op } from '../bytecode/opcodes.js';
@@ -100,22 +100,26 @@ const GEN_ITER_TO_BIG = defGen((g) => {
   return cur;
 });
 
-const SMALL_LIMIT = 0x3fffffff;
-
-function iterTo(a: Value[]): Value {
-  const from = bigArg(a[0]);
-  const to = bigArg(a[1]);
-  const step = a.length > 2 ? bigArg(a[2]) : 1n;
-  if (step === 0n) raise('Number_Exception', 'Number \'0\' not valid.');
-  if (step > 0n ? from >= to : from <= to) return NONE;
-  const lim = BigInt(SMALL_LIMIT);
-  if (from >= -lim && from <= lim && to >= -lim && to <= lim && step >= -lim && step <= lim) {
-    const g = newGen(GEN_ITER_TO, NONE, Number(from), Number(to));
-    setI(g, GenStateF.k, Number(step));
+/** `from.iter_to(to, step)`: small bounds and step (the usual loop) need no BigInt. */
+function iterTo(from: Value, to: Value, step: Value = small(1)): Value {
+  if (bothSmall(from, to) && isSmall(step)) {
+    const i = smallOf(from);
+    const j = smallOf(to);
+    const k = smallOf(step);
+    if (k === 0) raise('Number_Exception', 'Number \'0\' not valid.');
+    if (k > 0 ? i >= j : i <= j) return NONE;
+    // i + k stays within 32 bits, and iteration stops before a value leaves [from, to).
+    const g = newGen(GEN_ITER_TO, NONE, i, j);
+    setI(g, GenStateF.k, k);
     return g;
   }
-  const g = newGen(GEN_ITER_TO_BIG, mkIntBig(from), 0, 0, mkIntBig(to));
-  setV(g, GenStateF.c, mkIntBig(step));
+  const i = bigArg(from);
+  const j = bigArg(to);
+  const k = bigArg(step);
+  if (k === 0n) raise('Number_Exception', 'Number \'0\' not valid.');
+  if (k > 0n ? i >= j : i <= j) return NONE;
+  const g = newGen(GEN_ITER_TO_BIG, mkIntBig(i), 0, 0, mkIntBig(j));
+  setV(g, GenStateF.c, mkIntBig(k));
   return g;
 }
 
@@ -161,7 +165,7 @@ export function installNumbers(): void {
     ['lsl', 2, 2, binary(lsl)],
     ['lsr', 2, 2, binary(lsr)],
     ['hash', 1, 1, unary((x) => x)],
-    ['iter_to', 2, 3, iterTo, GEN_ITER_TO],
+    ['iter_to', 2, 3, fixed((a) => iterTo(a[0], a[1], a[2]), { f2: iterTo }), GEN_ITER_TO],
     ['str_val', 1, 1, unary((x) => {
       if (isSmall(x) && smallOf(x) >= 0 && smallOf(x) <= 255) return strFromJs(String.fromCharCode(smallOf(x)));
       raise('Number_Exception', `Number '"'${intBig(x)}' out of ASCII range."' not valid.`);

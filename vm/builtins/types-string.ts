@@ -4,7 +4,7 @@
 import { GenStateF } from '../rts/layout.js';
 import { getV, getI, setI } from '../rts/ll.js';
 import { NONE, small, type Value } from '../rts/value.js';
-import { allocList, listPush, strByte, strEq, strFromJs, strHash, strLen, strSlice, strToJs } from '../rts/objects.js';
+import { allocList, listPush, strByte, strEq, strFromJs, strHash, strIndexOf, strLen, strSlice, strToJs } from '../rts/objects.js';
 import { K, binary, fixed, raise, unary } from './kernel.js';
 import { defGen, newGen } from './gen.js';
 import { arith } from './operators.js';
@@ -75,6 +75,22 @@ function intVal(s: Value, i: Value): Value {
   return small(strByte(s, elemIndex(i, strLen(s))));
 }
 
+/** The pieces of `s` between occurrences of `sep`, found byte by byte in the heap. */
+function split(s: Value, sep: Value): Value {
+  strArg(sep);
+  const n = strLen(sep);
+  if (n === 0) raise('Exception', 'Can not split on the empty string.');
+  // Allocation never collects, so `s` and `sep` stay put while the pieces are made.
+  const l = allocList(K.List, 4);
+  let start = 0;
+  for (let k = strIndexOf(s, sep, 0); k >= 0; k = strIndexOf(s, sep, start)) {
+    listPush(l, strSlice(s, start, k));
+    start = k + n;
+  }
+  listPush(l, strSlice(s, start, strLen(s)));
+  return l;
+}
+
 export function installString(): void {
   defTyped(K.String, 'Builtins::String', isStr, 'String', [
     ['+', 2, 2, binary((x, y) => arith(Op.ADD, x, y))],
@@ -112,14 +128,7 @@ export function installString(): void {
       if (old === '') return a[0];
       return strFromJs(strToJs(a[0]).split(old).join(nw));
     }],
-    ['split', 2, 2, (a) => {
-      const sep = strArg(a[1]);
-      if (sep === '') raise('Exception', 'Can not split on the empty string.');
-      const parts = strToJs(a[0]).split(sep);
-      const l = allocList(K.List, parts.length);
-      for (const part of parts) listPush(l, strFromJs(part));
-      return l;
-    }],
+    ['split', 2, 2, binary(split)],
     ['stripped', 1, 1, (a) => {
       let i = 0;
       let j = strLen(a[0]);

@@ -2,7 +2,7 @@
 // (shapes), slotted objects and classes. Everything here works through `ll` and the
 // layout constants; nothing else knows where a field lives.
 
-import { alloc } from './alloc.js';
+import { alloc, allocPartlyZeroed } from './alloc.js';
 import { U8 } from './heap.js';
 import { addPermanentRoot } from './gc.js';
 import { T, StringF, Int64F, FloatF, VArrayF, ListF, ObjectF, ClassF, MapF, FuncF, PartialF, ExceptionF } from './layout.js';
@@ -11,8 +11,37 @@ import { NONE, fitsSmall, isSmall, small, smallOf, type Value } from './value.js
 
 // -- Strings ------------------------------------------------------------------
 
+/**
+ * One-byte strings are shared, as CPython shares its latin1 characters: indexing and
+ * iterating over a string then allocate nothing. Only `is` could tell, and programs
+ * should not use it on strings (language.md, identity).
+ */
+const oneByte = new Int32Array(256);
+
+/**
+ * A string of n bytes, its header zeroed but not its bytes: every caller writes them all
+ * at once (zeroing first would touch the memory twice).
+ */
+function allocStr(n: number): number {
+  return allocPartlyZeroed(T.String, StringF.SIZE + n, StringF.SIZE);
+}
+
+function oneByteStr(b: number): Value {
+  let s = oneByte[b] as unknown as Value;
+  if (s === NONE) {
+    const p = allocStr(1);
+    setI(p, StringF.len, 1);
+    U8[p + StringF.SIZE] = b;
+    s = val(p);
+    addPermanentRoot(s);
+    oneByte[b] = s as unknown as number;
+  }
+  return s;
+}
+
 export function allocString(bytes: Uint8Array): Value {
-  const p = alloc(T.String, StringF.SIZE + bytes.length);
+  if (bytes.length === 1) return oneByteStr(bytes[0]);
+  const p = allocStr(bytes.length);
   setI(p, StringF.len, bytes.length);
   U8.set(bytes, p + StringF.SIZE);
   return val(p);
@@ -20,7 +49,8 @@ export function allocString(bytes: Uint8Array): Value {
 
 /** A string from a JS string whose characters are bytes (latin1). */
 export function strFromJs(s: string): Value {
-  const p = alloc(T.String, StringF.SIZE + s.length);
+  if (s.length === 1) return oneByteStr(s.charCodeAt(0) & 0xff);
+  const p = allocStr(s.length);
   setI(p, StringF.len, s.length);
   const base = p + StringF.SIZE;
   for (let i = 0; i < s.length; i++) U8[base + i] = s.charCodeAt(i) & 0xff;
@@ -72,6 +102,23 @@ export function strEq(a: Value, b: Value): boolean {
   return true;
 }
 
+/** The byte offset of the first occurrence of `sub` in `s` at or after `from`, or -1. */
+export function strIndexOf(s: Value, sub: Value, from: number): number {
+  const n = strLen(sub);
+  const last = strLen(s) - n;
+  const ps = addr(s) + StringF.SIZE;
+  const pt = addr(sub) + StringF.SIZE;
+  if (n === 0) return from <= last ? from : -1;
+  const first = U8[pt];
+  for (let i = from; i <= last; i++) {
+    if (U8[ps + i] !== first) continue;
+    let k = 1;
+    while (k < n && U8[ps + i + k] === U8[pt + k]) k++;
+    if (k === n) return i;
+  }
+  return -1;
+}
+
 /** Byte-wise comparison: negative, 0 or positive. */
 export function strCmp(a: Value, b: Value): number {
   const na = strLen(a);
@@ -115,7 +162,7 @@ export function copyObjectBytes(src: Value, srcOff: number, dst: Value, dstOff: 
 
 /** A new string of the n bytes at byte offset `off` of object `src` (packed data, buffers). */
 export function strFromObjectBytes(src: Value, off: number, n: number): Value {
-  const p = alloc(T.String, StringF.SIZE + n);
+  const p = allocStr(n);
   setI(p, StringF.len, n);
   copyBytes(addr(src) + off, p + StringF.SIZE, n);
   return val(p);
@@ -124,17 +171,30 @@ export function strFromObjectBytes(src: Value, off: number, n: number): Value {
 export function strConcat(a: Value, b: Value): Value {
   const na = strLen(a);
   const nb = strLen(b);
-  const p = alloc(T.String, StringF.SIZE + na + nb);
+  const p = allocStr(na + nb);
   setI(p, StringF.len, na + nb);
   copyBytes(addr(a) + StringF.SIZE, p + StringF.SIZE, na);
   copyBytes(addr(b) + StringF.SIZE, p + StringF.SIZE + na, nb);
   return val(p);
 }
 
+/** A new string of n bytes for the caller to fill (with copyStringBytes) before anything reads it. */
+export function allocStringOfLength(n: number): Value {
+  const p = allocStr(n);
+  setI(p, StringF.len, n);
+  return val(p);
+}
+
+/** Copies all of string `src`'s bytes into string `dst` at byte offset `off`. */
+export function copyStringBytes(src: Value, dst: Value, off: number): void {
+  copyBytes(addr(src) + StringF.SIZE, addr(dst) + StringF.SIZE + off, strLen(src));
+}
+
 /** A new string of bytes [i, j) of `s`. */
 export function strSlice(s: Value, i: number, j: number): Value {
   const n = Math.max(0, j - i);
-  const p = alloc(T.String, StringF.SIZE + n);
+  if (n === 1) return oneByteStr(U8[addr(s) + StringF.SIZE + i]);
+  const p = allocStr(n);
   setI(p, StringF.len, n);
   copyBytes(addr(s) + StringF.SIZE + i, p + StringF.SIZE, n);
   return val(p);
