@@ -34,7 +34,7 @@ const OPERANDS = {
   code: ['c', 'index of a function of the module, 1 or more (function 0 is the module initialisation code)'],
   import: ['i', 'index into the module\'s import table'],
   builtin: ['k', `index of a VM builtin object, 0 to ${BUILTINS.length - 1} (see below)`],
-  cmp: ['cmp', 'a comparison: 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`, 6 `is`'],
+  cmp: ['cmp', 'a comparison: 0 `==`, 1 `!=`, 2 `<`, 3 `<=`, 4 `>`, 5 `>=`, 6 `is`; plus 8 for its negation (`not a cmp b`, which holds where the comparison fails)'],
   arith: ['op', 'an arithmetic operator: 0 `+`, 1 `-`, 2 `*`, 3 `/`, 4 `%`'],
 } as const satisfies Record<OperandKind, readonly [string, string]>;
 

@@ -8,7 +8,7 @@ import type * as A from './ast.js';
 import { CompileError } from './errors.js';
 import { Scope, collectBindings, declareBindings } from './scope.js';
 import { Emitter, Label } from './emitter.js';
-import { Builtin, Op, OPS } from '../../vm/bytecode/opcodes.js';
+import { Builtin, CMP_NOT, Op, OPS } from '../../vm/bytecode/opcodes.js';
 import type { CodeDef, Const, UnitDef } from '../../vm/bytecode/unit.js';
 import { stackDepth } from '../../vm/bytecode/verify.js';
 import { SMALL_MAX, SMALL_MIN } from '../../vm/rts/value.js';
@@ -386,6 +386,23 @@ export class CodeGen {
       this.expr(cond.lhs);
       this.expr(cond.rhs);
       fg.emitJump(cond.span, Op.COMPARE_BRANCH, onFail, CMP_INDEX[cond.op]);
+      fg.genMode = saved;
+      return;
+    }
+    if (cond.kind === 'Not') {
+      const v = cond.value;
+      if (v.kind === 'Compare' && !canFail(v.lhs) && !canFail(v.rhs)) {
+        // `while not x is null:`: the comparison holding is the condition failing.
+        this.expr(v.lhs);
+        this.expr(v.rhs);
+        fg.emitJump(cond.span, Op.COMPARE_BRANCH, onFail, CMP_INDEX[v.op] | CMP_NOT);
+      } else {
+        // `not e` fails where e succeeds: e's failure is where the condition goes on.
+        const holds = this.label();
+        this.condition(v, holds);
+        fg.emitJump(cond.span, Op.BRANCH, onFail);
+        fg.place(holds);
+      }
       fg.genMode = saved;
       return;
     }

@@ -1,6 +1,6 @@
 // The disassembler: a unit as text, one instruction per line, names from the opcode table.
 
-import { OPS, BUILTINS, CMP_OPS, ARITH_OPS } from './opcodes.js';
+import { OPS, BUILTINS, ARITH_OPS, cmpName } from './opcodes.js';
 import type { Const, UnitDef } from './unit.js';
 
 function constText(c: Const): string {
@@ -35,7 +35,7 @@ export function disassemble(u: UnitDef): string {
         const v = c.ops[pc + 1 + k];
         if ((kind === 'const' || kind === 'name') && u.consts[v]) return `${v} (${constText(u.consts[v])})`;
         if (kind === 'builtin') return `${v} (${BUILTINS[v] ?? '?'})`;
-        if (kind === 'cmp') return CMP_OPS[v] ?? `${v}?`;
+        if (kind === 'cmp') return cmpName(v);
         if (kind === 'arith') return ARITH_OPS[v] ?? `${v}?`;
         if (kind === 'import') return `${v} (${u.imports[v] ?? '?'})`;
         return String(v);

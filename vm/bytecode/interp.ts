@@ -13,7 +13,7 @@ import { addr, getF, getI, getItem, getV, getW, objBytes, setI, setItem, setV, s
 import { NONE, bothSmall, fitsSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
-import { Op, CMP_IS, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
+import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
 import { Mode, enterFrame, frameForCall, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
@@ -659,7 +659,7 @@ export function run(entry: number): Value {
             case Op.COMPARE_BRANCH: {
               const b = getW(sb + sp - 1);
               const a = getW(sb + sp - 2);
-              const cmp = ops[pc + 1];
+              const cmp = ops[pc + 1] & ~CMP_NOT;
               let ok: boolean;
               if (cmp === CMP_IS) {
                 ok = a === b || rt.identical(a, b);
@@ -681,6 +681,7 @@ export function run(entry: number): Value {
                   ok = rt.compare(Op.EQ + cmp, a, b);
                 }
               }
+              if (ops[pc + 1] !== cmp) ok = !ok;
               sp -= 2;
               pc = ok ? pc + 3 : ops[pc + 2];
               continue;
@@ -787,6 +788,7 @@ export function run(entry: number): Value {
               let ok: boolean;
               if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
               else if (ops[pc + 1] === CMP_IS) ok = a === b || rt.identical(a, b);
+              else if (ops[pc + 1] === (CMP_IS | CMP_NOT)) ok = !(a === b || rt.identical(a, b));
               else {
                 setI(f, FrameF.sp, sp);
                 setI(f, FrameF.pc, pc);
@@ -878,7 +880,7 @@ function floatCmp(a: Value, b: Value): number {
   return x < y ? -1 : x > y ? 1 : x === y ? 0 : 2; // 2: unordered (NaN)
 }
 
-/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is) hold for two small ints? */
+/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is, each maybe + CMP_NOT) hold for two small ints? */
 function smallHolds(cmp: number, a: Value, b: Value): boolean {
   switch (cmp) {
     case 0: return a === b;
@@ -887,7 +889,8 @@ function smallHolds(cmp: number, a: Value, b: Value): boolean {
     case 3: return smallOf(a) <= smallOf(b);
     case 4: return smallOf(a) > smallOf(b);
     case 5: return smallOf(a) >= smallOf(b);
-    default: return a === b;
+    case 6: return a === b;
+    default: return !smallHolds(cmp & ~CMP_NOT, a, b);
   }
 }
 
@@ -914,6 +917,7 @@ function arithFast(op: number, a: Value, b: Value): Value {
  * may run Converge code (the caller has saved pc and sp).
  */
 function compareValues(cmp: number, a: Value, b: Value): boolean {
+  if (cmp >= CMP_NOT) return !compareValues(cmp & ~CMP_NOT, a, b);
   if (cmp === CMP_IS) return a === b || rt.identical(a, b);
   const c = floatCmp(a, b);
   if (c !== -2) return cmpHolds(cmp, c);

@@ -18,7 +18,7 @@ export type OperandKind =
   | 'code' // index of a function in the module
   | 'import' // index into the module's import table
   | 'builtin' // index of a VM builtin object (Builtin below)
-  | 'cmp' // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is (CMP_OPS below)
+  | 'cmp' // a comparison: 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=, 6 is (CMP_OPS below), plus CMP_NOT for its negation
   | 'arith'; // an arithmetic operator: 0 +, 1 -, 2 *, 3 /, 4 % (ARITH_OPS below)
 
 export interface OpDef {
@@ -123,6 +123,19 @@ export const ARITH_OPS = ['+', '-', '*', '/', '%'] as const;
 /** The comparisons of COMPARE_BRANCH, by operand value; each is also its own opcode. */
 export const CMP_OPS = ['EQ', 'NEQ', 'LT', 'LE', 'GT', 'GE', 'IS'] as const;
 export const CMP_IS = 6;
+/** Added to a comparison operand: `not a cmp b`, which holds where the comparison fails. */
+export const CMP_NOT = 8;
+
+/** Is `v` a valid comparison operand? */
+export function validCmp(v: number): boolean {
+  return v >= 0 && (v & ~CMP_NOT) < CMP_OPS.length;
+}
+
+/** A comparison operand as the disassembler and docs show it (`IS`, `NOT IS`). */
+export function cmpName(v: number): string {
+  if (!validCmp(v)) return `${v}?`;
+  return (v & CMP_NOT ? 'NOT ' : '') + CMP_OPS[v & ~CMP_NOT];
+}
 
 export type OpName = (typeof OPS)[number]['name'];
 

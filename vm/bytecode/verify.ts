@@ -7,7 +7,7 @@
 
 import {
   BUILTINS,
-  CMP_OPS,
+  validCmp,
   ARITH_OPS,
   EXCEPTION_MARKER_SLOTS,
   FAILURE_MARKER_SLOTS,
@@ -120,7 +120,7 @@ function checkOperands(code: CodeDef, pc: number, def: OpDef, ctx: CodeContext, 
         if (v < 0 || v >= BUILTINS.length) fail(pc, `builtin ${v} out of range`);
         break;
       case 'cmp':
-        if (v < 0 || v >= CMP_OPS.length) fail(pc, `comparison ${v} out of range`);
+        if (!validCmp(v)) fail(pc, `comparison ${v} out of range`);
         break;
       case 'arith':
         if (v < 0 || v >= ARITH_OPS.length) fail(pc, `arithmetic operator ${v} out of range`);
