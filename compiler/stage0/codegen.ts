@@ -328,6 +328,7 @@ export class CodeGen {
         return;
       case 'Return':
       case 'Raise':
+      case 'Fail':
         // These leave the function (return catches its own failure), so no wrapper.
         return this.expr(e);
     }
@@ -403,6 +404,21 @@ export class CodeGen {
         fg.emitJump(cond.span, Op.BRANCH, onFail);
         fg.place(holds);
       }
+      fg.genMode = saved;
+      return;
+    }
+    if (cond.kind === 'Alternation') {
+      // Bounded, so the first alternative that succeeds decides: no generator markers.
+      const holds = this.label();
+      const last = cond.exprs.length - 1;
+      cond.exprs.forEach((x, i) => {
+        if (i === last) return this.condition(x, onFail);
+        const next = this.label();
+        this.condition(x, next);
+        fg.emitJump(x.span, Op.BRANCH, holds);
+        fg.place(next);
+      });
+      fg.place(holds);
       fg.genMode = saved;
       return;
     }
