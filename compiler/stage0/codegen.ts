@@ -66,6 +66,9 @@ export function canFail(e: A.Expr): boolean {
       return e.entries.some((en) => canFail(en.key) || canFail(en.value));
     case 'Neg':
       return canFail(e.value);
+    case 'Yield':
+      // Resuming the generator continues after the yield with its value: only e can fail.
+      return canFail(e.value);
     case 'Binary':
       return (e.op !== '+' && e.op !== '-') || canFail(e.lhs) || canFail(e.rhs);
     case 'Assign':

@@ -107,7 +107,12 @@ export function enterFrame(code: LoadedCode, closure: Value, src: number, parent
   const lb = w + (FrameF.SIZE >> 2);
   const np = code.exactArgs;
   const nv = code.def.nVars;
-  for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
+  // Most functions take few arguments: copying them without a loop is measurably faster.
+  if (np <= 3) {
+    if (np > 0) setWI(lb, getWI(src));
+    if (np > 1) setWI(lb + 1, getWI(src + 1));
+    if (np > 2) setWI(lb + 2, getWI(src + 2));
+  } else for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
   for (let i = np; i < nv; i++) setWI(lb + i, 0);
   writeHeader(w, code.id, closure, parent, normalMode(callWords), nv);
   return f;
