@@ -97,11 +97,11 @@ function writeHeader(w: number, codeId: number, vars: Value, parent: number, mod
 }
 
 /**
- * The common call, kept apart from frameForCode's general binding rules: a NORMAL call
- * of a function with inline variables and exactly `code.exactArgs` arguments, which are
- * the words at heap word index `src`; `callWords` is the length of the calling instruction.
+ * The common call, kept apart from frameForCode's general binding rules: a call of a
+ * function with inline variables and exactly `code.exactArgs` arguments, which are the
+ * words at heap word index `src`, delivering its result as `mode` says (NORMAL or NEW).
  */
-export function enterFrame(code: LoadedCode, closure: Value, src: number, parent: number, callWords: number): number {
+export function enterFrame(code: LoadedCode, closure: Value, src: number, parent: number, mode: number): number {
   const f = takeFrame(code.frameBytes);
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
@@ -114,7 +114,7 @@ export function enterFrame(code: LoadedCode, closure: Value, src: number, parent
     if (np > 2) setWI(lb + 2, getWI(src + 2));
   } else for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
   for (let i = np; i < nv; i++) setWI(lb + i, 0);
-  writeHeader(w, code.id, closure, parent, normalMode(callWords), nv);
+  writeHeader(w, code.id, closure, parent, mode, nv);
   return f;
 }
 

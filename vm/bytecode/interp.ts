@@ -15,7 +15,7 @@ import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, enterFrame, frameForCall, normalMode } from './frames.js';
+import { Mode, enterFrame, frameForCall, frameForCode, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
@@ -238,7 +238,7 @@ export function run(entry: number): Value {
               if (codeId >= 0 && !gen && pre.length === 0) {
                 const cc = codes[codeId];
                 if (cc.exactArgs === (selfOnStack ? n + 1 : n)) {
-                  next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, resumePc - pc);
+                  next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - pc));
                   setI(f, FrameF.sp, base);
                   break dispatch;
                 }
@@ -252,6 +252,21 @@ export function run(entry: number): Value {
                 const f1 = def.f1;
                 const f2 = def.f2;
                 let r: Value;
+                if (idx === special.classNew && !gen && pre.length === 0) {
+                  const init = newInstance(sb + base + first, k, f);
+                  if (init >= 0) {
+                    // The instance is the call's result: it waits (rooted) on our stack.
+                    if (first === 1) setW(sb + base, getW(sb + base + 1));
+                    if (init > 0) {
+                      setI(f, FrameF.sp, base + 1);
+                      next = init;
+                      break dispatch;
+                    }
+                    sp = base + 1;
+                    pc = resumePc;
+                    continue;
+                  }
+                }
                 if (pre.length === 0 && (k === 1 ? f1 !== undefined : k === 2 && f2 !== undefined)) {
                   // One or two arguments: the builtin's fixed-arity entry, without an array.
                   vs.curBuiltin = idx + 1;
@@ -259,22 +274,6 @@ export function run(entry: number): Value {
                 } else {
                   const args = pre.length === 0 ? new Array<Value>(k) : pre.concat(new Array<Value>(k));
                   for (let i = 0; i < k; i++) args[pre.length + i] = getW(sb + base + first + i);
-                  if (idx === special.classNew && !gen) {
-                    const init = newInstance(args, f);
-                    if (init > 0) {
-                      // The instance is the call's result: it waits (rooted) on our stack.
-                      setW(sb + base, newResult);
-                      setI(f, FrameF.sp, base + 1);
-                      next = init;
-                      break dispatch;
-                    }
-                    if (init === 0) {
-                      sp = base;
-                      setW(sb + sp++, newResult);
-                      pc = resumePc;
-                      continue;
-                    }
-                  }
                   // The count is checked inside the builtin (its traceback entry shows), as upstream.
                   vs.curBuiltin = idx + 1;
                   checkCount(args, def.min, def.max);
@@ -958,33 +957,39 @@ function itemBuiltin(c: Value, forList: number, forDict: number, forString: numb
   return t === T.List ? forList : t === T.Dict ? forDict : t === T.String ? forString : 0;
 }
 
+/** The class's `init` field, cached in the class under its current version. */
+function initOf(cls: Value): Value {
+  const ver = getV(cls, ClassF.version);
+  if (getV(cls, ClassF.initVersion) === ver) return getV(cls, ClassF.initFunc);
+  const init = findField(cls, S_INIT);
+  setV(cls, ClassF.initFunc, init);
+  setV(cls, ClassF.initVersion, ver);
+  return init;
+}
+
 const S_INIT = sym('init');
-let newResult: Value = NONE;
 
 /**
  * `C.new(args)` for classes whose instances are plain objects or exceptions, without
- * re-entering the interpreter: allocates the instance and returns the frame of its
- * Converge `init` (run in NEW mode), or 0 when there is no init to run (the instance is
- * in newResult), or -1 to take the general path. args[0] is the class, then the
- * arguments for init.
+ * re-entering the interpreter. The class and then init's arguments are the k words at
+ * heap word index `src` on the caller's stack. Allocates the instance, which replaces
+ * the class there, and returns the frame of its Converge `init` (run in NEW mode), or 0
+ * when there is no init to run; or -1, having done nothing, to take the general path.
  */
-function newInstance(args: Value[], caller: number): number {
-  const cls = args[0];
+function newInstance(src: number, k: number, caller: number): number {
+  const cls = getW(src);
   if (isSmall(cls) || typeId(cls) !== T.Class) return -1;
   const creator = getI(cls, ClassF.creator);
   if (creator !== Creator.Object && creator !== Creator.Exception) return -1;
-  const init = findField(cls, S_INIT);
+  const init = initOf(cls);
   if (init === NONE || isSmall(init) || typeId(init) !== T.Func || (getI(init, FuncF.flags) & 1) === 0) return -1;
   const initCode = getI(init, FuncF.code);
   if (initCode < 0 && -1 - initCode !== special.objectInit) return -1;
-  const inst = allocObject(cls, creator === Creator.Exception ? T.Exception : T.Object);
-  if (initCode < 0) {
-    newResult = inst;
-    return 0;
-  }
-  args[0] = inst;
-  newResult = inst;
-  return frameForCall(init, args, 0, 0, caller, Mode.NEW);
+  setW(src, allocObject(cls, creator === Creator.Exception ? T.Exception : T.Object));
+  if (initCode < 0) return 0;
+  const code = codes[initCode];
+  if (code.exactArgs === k) return enterFrame(code, getV(init, FuncF.closure), src, caller, Mode.NEW);
+  return frameForCode(code, init, NO_ARGS, src, k, caller, Mode.NEW);
 }
 
 

@@ -67,7 +67,7 @@ export const enum ExceptionF {
   SIZE = 16,
 }
 
-/** a class: fields in fieldMap/fieldVals, version replaced on every set_field. */
+/** a class: fields in fieldMap/fieldVals, version replaced on every set_field; initFunc caches the init field found under initVersion. */
 export const enum ClassF {
   map = 4, // value
   spill = 8, // value
@@ -79,9 +79,11 @@ export const enum ClassF {
   version = 32, // value
   instMap = 36, // value
   subclasses = 40, // value
-  creator = 44, // i32
-  instSlots = 48, // i32
-  SIZE = 52,
+  initFunc = 44, // value
+  initVersion = 48, // value
+  creator = 52, // i32
+  instSlots = 56, // i32
+  SIZE = 60,
 }
 
 /** an identity object marking one state of a class (quasi-immutable). */
@@ -231,10 +233,10 @@ export const enum ArrayF {
 }
 
 /** Word offsets of the traced (value) fields of each type, by type id. */
-export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2], [5, 6, 7], [1, 2], [1, 2, 5]];
+export const PTR_FIELDS: readonly (readonly number[])[] = [[], [], [], [], [1, 2], [1, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], [], [1], [], [1, 2, 4], [1, 2, 5, 6], [1, 2, 5, 6], [], [1, 2, 6, 7, 8], [1, 2, 3, 4], [1, 2, 3, 4, 5, 6, 7], [1], [1, 2], [5, 6, 7], [1, 2], [1, 2, 5]];
 /** 1 where the tail holds values the GC must trace, by type id. */
 export const TAIL_TRACED: readonly number[] = [0, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0];
 /** Byte size of the fixed part of each type (where its tail starts), by type id. */
-export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 52, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 48, 32, 20, 24];
+export const FIXED_SIZE: readonly number[] = [4, 16, 16, 12, 12, 16, 60, 8, 16, 8, 20, 28, 28, 8, 36, 20, 40, 12, 48, 32, 20, 24];
 /** Names of the types, by type id (for debugging output). */
 export const TYPE_NAMES: readonly string[] = ["Free", "Int64", "Float", "String", "Object", "Exception", "Class", "Version", "Map", "VArray", "List", "Dict", "Set", "Bytes", "Func", "Partial", "Module", "Vars", "Frame", "GenState", "Handle", "Array"];

@@ -37,7 +37,7 @@ export const STRUCTS = {
   Exception: { id: 5, doc: 'an exception instance with its recorded call chain', fields: [...SLOTTED, ['chain', 'value']], tail: 'values', inlineSlots: true },
   Class: {
     id: 6,
-    doc: 'a class: fields in fieldMap/fieldVals, version replaced on every set_field',
+    doc: 'a class: fields in fieldMap/fieldVals, version replaced on every set_field; initFunc caches the init field found under initVersion',
     fields: [
       ...SLOTTED,
       ['name', 'value'],
@@ -48,6 +48,8 @@ export const STRUCTS = {
       ['version', 'value'],
       ['instMap', 'value'],
       ['subclasses', 'value'],
+      ['initFunc', 'value'],
+      ['initVersion', 'value'],
       ['creator', 'i32'],
       ['instSlots', 'i32'],
     ],
