@@ -82,8 +82,45 @@ export function entryVal(d: Value, i: number): Value {
   return getItem(getV(d, DictF.entries), VArrayF.SIZE, i * ENTRY + 2);
 }
 
+/** Ints and Strings hash and compare without running Converge code. */
+function isNativeKey(k: Value): boolean {
+  if (isSmall(k)) return true;
+  const t = typeId(k);
+  return t === T.String || t === T.Int64;
+}
+
+const NEEDS_GENERAL = -2;
+
+/**
+ * probe for a native key, which needs no rooting because no Converge code runs: the
+ * entry number, -1, or NEEDS_GENERAL when a stored key with the same hash is not native
+ * (its `==` decides, so the general probe must run).
+ */
+function probeNative(d: Value, k: Value, h: number): number {
+  const index = getV(d, DictF.index);
+  const entries = getV(d, DictF.entries);
+  const cap = indexCap(index);
+  let i = h & (cap - 1);
+  for (let n = 0; n < cap; n++) {
+    const slot = getI(index, BytesF.SIZE + 4 * i);
+    if (slot === 0) return -1;
+    const e = slot - 1;
+    const ek = getItem(entries, VArrayF.SIZE, e * ENTRY + 1);
+    if (ek !== NONE && smallOf(getItem(entries, VArrayF.SIZE, e * ENTRY)) === h) {
+      if (!isNativeKey(ek)) return NEEDS_GENERAL;
+      if (keyEq(ek, k)) return e;
+    }
+    i = (i + 1) & (cap - 1);
+  }
+  return -1;
+}
+
 /** Entry number of key `k` in table `d`, or -1. May run Converge code (hash, ==). */
 export function tableFind(d: Value, k: Value): number {
+  if (isNativeKey(k)) {
+    const e = probeNative(d, k, keyHash(k));
+    if (e !== NEEDS_GENERAL) return e;
+  }
   // try/finally: a raising hash or == must not leave its roots on the shadow stack.
   const mark = shadowMark();
   try {
@@ -148,20 +185,26 @@ function rebuild(d: Value, want: number): void {
 
 /** Sets key `k` to `v` (Sets pass NONE as v). May run Converge code. */
 export function tableSet(d: Value, k: Value, v: Value): void {
-  const mark = shadowMark();
-  let h: number;
-  let e: number;
-  try {
-    const pd = shadowPush(d);
-    const pk = shadowPush(k);
-    const pv = shadowPush(v);
+  let h = 0;
+  let e = NEEDS_GENERAL;
+  if (isNativeKey(k)) {
     h = keyHash(k);
-    e = probe(pd, pk, h);
-    d = shadowGet(pd);
-    k = shadowGet(pk);
-    v = shadowGet(pv);
-  } finally {
-    shadowPopTo(mark);
+    e = probeNative(d, k, h);
+  }
+  if (e === NEEDS_GENERAL) {
+    const mark = shadowMark();
+    try {
+      const pd = shadowPush(d);
+      const pk = shadowPush(k);
+      const pv = shadowPush(v);
+      h = keyHash(k);
+      e = probe(pd, pk, h);
+      d = shadowGet(pd);
+      k = shadowGet(pk);
+      v = shadowGet(pv);
+    } finally {
+      shadowPopTo(mark);
+    }
   }
   if (e >= 0) {
     setItem(getV(d, DictF.entries), VArrayF.SIZE, e * ENTRY + 2, v);
