@@ -15,7 +15,7 @@ import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
-import { Mode, enterFrame, frameForCall, frameForCode, normalMode, recycleFrame } from './frames.js';
+import { Mode, enterFrame, frameForCall, frameForCode, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
@@ -58,19 +58,19 @@ export function run(entry: number): Value {
   let f = entry;
   try {
     for (;;) {
-      let code = codes[getI(f, FrameF.code)];
-      let ops = code.ops;
-      let unit = code.unit;
-      let consts = code.consts;
-      let nameSyms = code.nameSyms;
+      const code = codes[getI(f, FrameF.code)];
+      const ops = code.ops;
+      const unit = code.unit;
+      const consts = code.consts;
+      const nameSyms = code.nameSyms;
       let pc = getI(f, FrameF.pc);
       let sp = getI(f, FrameF.sp);
       // Locals are inline in the frame before the stack (Frame.vars is then the closure),
       // or in a Vars object that closures share (whose parent is the closure).
-      let sb = ((f + FrameF.SIZE) >> 2) + getI(f, FrameF.nlocals);
-      let vars = getV(f, FrameF.vars);
-      let vb = code.inlineVars ? (f + FrameF.SIZE) >> 2 : (addr(vars) + VarsF.SIZE) >> 2;
-      let outer = code.inlineVars ? vars : getV(vars, VarsF.parent);
+      const sb = ((f + FrameF.SIZE) >> 2) + getI(f, FrameF.nlocals);
+      const vars = getV(f, FrameF.vars);
+      const vb = code.inlineVars ? (f + FrameF.SIZE) >> 2 : (addr(vars) + VarsF.SIZE) >> 2;
+      const outer = code.inlineVars ? vars : getV(vars, VarsF.parent);
       vs.curFrame = f;
       let next = 0; // frame to switch to, when a case sets it
       try {
@@ -238,24 +238,9 @@ export function run(entry: number): Value {
               if (codeId >= 0 && !gen && pre.length === 0) {
                 const cc = codes[codeId];
                 if (cc.exactArgs === (selfOnStack ? n + 1 : n)) {
-                  const closure = getV(fn, FuncF.closure);
-                  const callee = enterFrame(cc, closure, selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - pc));
+                  next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - pc));
                   setI(f, FrameF.sp, base);
-                  // Switch to the new frame here: its state is known without reading it back.
-                  f = callee;
-                  code = cc;
-                  ops = cc.ops;
-                  unit = cc.unit;
-                  consts = cc.consts;
-                  nameSyms = cc.nameSyms;
-                  pc = 0;
-                  sp = 0;
-                  sb = ((callee + FrameF.SIZE) >> 2) + cc.def.nVars;
-                  vars = closure;
-                  vb = (callee + FrameF.SIZE) >> 2;
-                  outer = closure;
-                  vs.curFrame = callee;
-                  continue;
+                  break dispatch;
                 }
               }
               if (codeId < 0) {
@@ -338,28 +323,6 @@ export function run(entry: number): Value {
             case Op.RETURN:
             case Op.RETURN_FAIL: {
               const v = ops[pc] === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
-              const mode = getI(f, FrameF.mode);
-              if ((mode & 15) === Mode.NORMAL && v !== NONE) {
-                // The common return: switch back to the caller here, its result pushed
-                // and its pc past the call (whose length the mode holds).
-                const parent = getI(f, FrameF.parent);
-                recycleFrame(f);
-                f = parent;
-                code = codes[getI(f, FrameF.code)];
-                ops = code.ops;
-                unit = code.unit;
-                consts = code.consts;
-                nameSyms = code.nameSyms;
-                pc = getI(f, FrameF.pc) + (mode >> 4);
-                sp = getI(f, FrameF.sp);
-                sb = ((f + FrameF.SIZE) >> 2) + getI(f, FrameF.nlocals);
-                vars = getV(f, FrameF.vars);
-                vb = code.inlineVars ? (f + FrameF.SIZE) >> 2 : (addr(vars) + VarsF.SIZE) >> 2;
-                outer = code.inlineVars ? vars : getV(vars, VarsF.parent);
-                vs.curFrame = f;
-                setW(sb + sp++, v);
-                continue;
-              }
               setI(f, FrameF.pc, pc);
               next = returnFromFrame(f, v);
               if (next === 0) return v;
