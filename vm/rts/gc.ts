@@ -9,7 +9,11 @@ import { FIXED_SIZE, PTR_FIELDS, T, TAIL_TRACED, FrameF, VArrayF } from './layou
 import { state, retireRegion, writeFree } from './alloc.js';
 import type { Value } from './value.js';
 
-const MARK = 0x80;
+// Marks live in a side bitmap, one bit per 8-byte granule of the heap (so one 32-bit
+// word covers 256 bytes): the sweep then visits live objects and the gaps between them,
+// never the dead objects one by one. Short-lived garbage (boxed floats, say) costs the
+// collector next to nothing.
+let bits = new Int32Array(1024);
 
 // -- Shadow stack -------------------------------------------------------------
 
@@ -75,9 +79,10 @@ let sp = 0;
 
 function push(v: number): void {
   if (v === 0 || (v & 1) === 1) return;
-  const h = I32[v >> 2];
-  if ((h & MARK) !== 0) return;
-  I32[v >> 2] = h | MARK;
+  const word = v >>> 8;
+  const bit = 1 << ((v >>> 3) & 31);
+  if ((bits[word] & bit) !== 0) return;
+  bits[word] |= bit;
   if (sp === stack.length) {
     const n = new Int32Array(stack.length * 2);
     n.set(stack);
@@ -102,6 +107,9 @@ function scan(p: number): void {
 }
 
 function markAll(): void {
+  const words = (state.top >>> 8) + 1;
+  if (bits.length < words) bits = new Int32Array(Math.max(words, bits.length * 2));
+  else bits.fill(0, 0, words);
   for (const v of permanent) push(v);
   for (let i = 0; i < shadowTop; i++) push(shadow[i]);
   for (const f of rootScanners) f(push);
@@ -113,6 +121,7 @@ function markAll(): void {
 export interface GcStats {
   collections: number;
   liveBytes: number;
+  /** Bytes below the heap's top that the last sweep found free (dead or already free). */
   freedBytes: number;
   heapBytes: number;
 }
@@ -122,30 +131,36 @@ export const gcStats: GcStats = { collections: 0, liveBytes: 0, freedBytes: 0, h
 /** Runs of free space smaller than this are left for a later collection to coalesce. */
 const MIN_RUN = 64;
 
+/**
+ * Walks the mark bitmap in address order: each marked granule starts a live object, and
+ * each gap between the end of one live object and the start of the next becomes free
+ * space. The heap's top comes down to the end of the last live object.
+ */
 function sweep(): void {
   const runs: number[] = [];
   let live = 0;
   let freed = 0;
-  let p = 8;
   const top = state.top;
-  let runStart = 0; // start of the current run of dead objects, or 0
-  while (p < top) {
-    const h = I32[p >> 2];
-    const bytes = (h >>> 8) << 3;
-    if ((h & MARK) !== 0) {
-      I32[p >> 2] = h & ~MARK;
-      live += bytes;
-      if (runStart !== 0) {
-        endRun(runStart, p - runStart, runs);
-        runStart = 0;
+  const words = (top >>> 8) + 1;
+  let end = 8; // end of the last live object seen (offsets 0-7 are never used)
+  for (let i = 0; i < words; i++) {
+    let m = bits[i];
+    while (m !== 0) {
+      const b = 31 - Math.clz32(m & -m); // lowest set bit
+      m &= m - 1;
+      const p = (i << 8) + (b << 3);
+      if (p >= top) break;
+      if (p > end) {
+        endRun(end, p - end, runs);
+        freed += p - end;
       }
-    } else {
-      if ((h & 0x7f) !== T.Free) freed += bytes;
-      if (runStart === 0) runStart = p;
+      const bytes = (I32[p >> 2] >>> 8) << 3;
+      live += bytes;
+      end = p + bytes;
     }
-    p += bytes;
   }
-  if (runStart !== 0) state.top = runStart;
+  if (end < top) freed += top - end;
+  state.top = end;
   state.runs = runs;
   state.runIndex = 0;
   state.cur = state.limit = state.top;

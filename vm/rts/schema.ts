@@ -3,8 +3,8 @@
 // (inlined by esbuild), the GC's pointer maps, and (later) the JIT's field descriptors.
 // No other file computes an offset.
 //
-// Every object starts with a header word: bits 0-6 the type id, bit 7 the GC mark,
-// bits 8-31 the object size in 8-byte units. Field kinds:
+// Every object starts with a header word: bits 0-6 the type id, bit 7 unused (the
+// collector keeps its marks in a bitmap), bits 8-31 the object size in 8-byte units. Field kinds:
 //   value  a tagged Value: traced by the GC
 //   i32    a raw 32-bit integer: not traced
 //   f64    a double, 8-byte aligned
