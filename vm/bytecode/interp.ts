@@ -11,7 +11,7 @@ import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '..
 import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF } from '../rts/layout.js';
 import { addr, getF, getI, getItem, getV, getW, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
 import { NONE, bothSmall, fitsSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
-import { allocList, allocObject, listPush, listGet, mkFloat, sym } from '../rts/objects.js';
+import { allocList, allocObject, listPush, listGet, mkFloat, strCmp, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { codes } from './loaded.js';
@@ -478,7 +478,7 @@ export function run(entry: number): Value {
                   default: ok = smallOf(a) >= smallOf(b); break;
                 }
               } else {
-                const c = a !== NONE && b !== NONE ? floatCmp(a, b) : -2;
+                const c = a !== NONE && b !== NONE ? nativeCmp(a, b) : -2;
                 if (c !== -2) ok = cmpHolds(ops[pc] - Op.EQ, c);
                 else {
                   setI(f, FrameF.sp, sp);
@@ -672,7 +672,7 @@ export function run(entry: number): Value {
                   default: ok = smallOf(a) >= smallOf(b); break;
                 }
               } else {
-                const c = a !== NONE && b !== NONE ? floatCmp(a, b) : -2;
+                const c = a !== NONE && b !== NONE ? nativeCmp(a, b) : -2;
                 if (c !== -2) ok = cmpHolds(cmp, c);
                 else {
                   setI(f, FrameF.sp, sp);
@@ -866,13 +866,22 @@ export function run(entry: number): Value {
 }
 
 
-/** Compares two words when both are Floats (or a Float and a small Int): -2 if not. */
-function floatCmp(a: Value, b: Value): number {
+/**
+ * Compares two words that the VM orders itself: numbers that are Floats or small Ints,
+ * or two Strings (byte-wise). -1, 0, 1, 2 (unordered: NaN), or -2 for anything else.
+ */
+function nativeCmp(a: Value, b: Value): number {
   let x: number;
   let y: number;
   if (isSmall(a)) x = smallOf(a);
-  else if (typeId(a) === T.Float) x = getF(a, FloatF.val);
-  else return -2;
+  else {
+    const t = typeId(a);
+    if (t === T.Float) x = getF(a, FloatF.val);
+    else if (t === T.String && !isSmall(b) && typeId(b) === T.String) {
+      const d = a === b ? 0 : strCmp(a, b);
+      return d < 0 ? -1 : d > 0 ? 1 : 0;
+    } else return -2;
+  }
   if (isSmall(b)) y = smallOf(b);
   else if (typeId(b) === T.Float) y = getF(b, FloatF.val);
   else return -2;
@@ -918,12 +927,12 @@ function arithFast(op: number, a: Value, b: Value): Value {
 function compareValues(cmp: number, a: Value, b: Value): boolean {
   if (cmp >= CMP_NOT) return !compareValues(cmp & ~CMP_NOT, a, b);
   if (cmp === CMP_IS) return a === b || rt.identical(a, b);
-  const c = floatCmp(a, b);
+  const c = nativeCmp(a, b);
   if (c !== -2) return cmpHolds(cmp, c);
   return rt.compare(Op.EQ + cmp, a, b);
 }
 
-/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=) hold for a floatCmp result? */
+/** Does comparison `cmp` (0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=) hold for a nativeCmp result? */
 function cmpHolds(cmp: number, c: number): boolean {
   switch (cmp) {
     case 0: return c === 0;
