@@ -4,6 +4,7 @@
 //
 //   LOAD_VAR a, LOAD_VAR b                 -> LOAD_VAR2 a b
 //   LOAD_VAR o, GET_SLOT n                 -> GET_SLOT_VAR o n
+//   LOAD_VAR c, LOAD_VAR i, GET_ITEM       -> GET_ITEM_VV c i
 //   LOAD_VAR a, INT n, <arith>             -> ARITH_VI op a n      (and _VV, _SV, _SI)
 //   ARITH_VI/VV ..., ASSIGN_VAR d          -> ASSIGN_ARITH_VI/VV d ...
 //   LOAD_VAR a, INT n, COMPARE_BRANCH      -> COMPARE_BRANCH_VI    (and _VV, _SV, _SI, _SB)
@@ -150,6 +151,10 @@ export class Emitter {
       case Op.GET_SLOT:
         if (o1 !== Op.LOAD_VAR) return false;
         this.replace(p1, Op.GET_SLOT_VAR, [w(p1 + 1), operands[0]], [here, this.pos(p1)]);
+        return true;
+      case Op.GET_ITEM:
+        if (o1 !== Op.LOAD_VAR2) return false;
+        this.replace(p1, Op.GET_ITEM_VV, [w(p1 + 1), w(p1 + 2)], [here, this.pos(p1), this.pos(p1 + 2)]);
         return true;
       case Op.ADD:
       case Op.SUB:

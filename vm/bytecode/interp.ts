@@ -631,6 +631,30 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
+            case Op.GET_ITEM_VV: {
+              const c = getW(vb + ops[pc + 1]);
+              const i = getW(vb + ops[pc + 2]);
+              if (c === NONE || i === NONE) {
+                pc += c === NONE ? 1 : 2; // each variable's source position is at its operand word
+                raise('Unassigned_Var_Exception', '');
+              }
+              const item = listItemWord(c, i);
+              if (item >= 0) {
+                setW(sb + sp++, getW(item));
+                pc += 3;
+                continue;
+              }
+              // The operands are variables, so rooted while a user `get` runs.
+              setI(f, FrameF.sp, sp);
+              setI(f, FrameF.pc, pc);
+              vs.curBuiltin = itemBuiltin(c, special.listGet, special.dictGet, special.stringGet);
+              const r = rt.getItem(c, i);
+              vs.curBuiltin = 0;
+              if (r === NONE) break; // failed: handled after the switch
+              setW(sb + sp++, r);
+              pc += 3;
+              continue;
+            }
             case Op.SET_ITEM:
             case Op.ASSIGN_ITEM: {
               const popped = ops[pc] === Op.SET_ITEM ? 2 : 3;

@@ -115,6 +115,7 @@ export const OPS = [
   { name: 'COMPARE_BRANCH_SI', operands: ['cmp', 'int', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'INT n, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp n` holds.' },
   { name: 'COMPARE_BRANCH_SB', operands: ['cmp', 'builtin', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'BUILTIN k, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp k` holds (e.g. `x is null`).' },
   { name: 'GET_SLOT_VAR', operands: ['var', 'name'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR o, GET_SLOT name: [] -> [o.name].' },
+  { name: 'GET_ITEM_VV', operands: ['var', 'var'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR c, LOAD_VAR i, GET_ITEM: [] -> [c[i]].' },
 ] as const satisfies readonly OpDef[];
 
 /** The operators of the ARITH instructions, by operand value: Op.ADD + operand. */
@@ -211,6 +212,7 @@ export const enum Op {
   COMPARE_BRANCH_SI,
   COMPARE_BRANCH_SB,
   GET_SLOT_VAR,
+  GET_ITEM_VV,
 }
 
 export const OP_COUNT = OPS.length;

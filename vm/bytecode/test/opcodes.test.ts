@@ -89,6 +89,7 @@ const OP_ENUM: Record<OpName, number> = {
   COMPARE_BRANCH_SI: Op.COMPARE_BRANCH_SI,
   COMPARE_BRANCH_SB: Op.COMPARE_BRANCH_SB,
   GET_SLOT_VAR: Op.GET_SLOT_VAR,
+  GET_ITEM_VV: Op.GET_ITEM_VV,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
