@@ -9,6 +9,7 @@
 //   ARITH_VI/VV ..., ASSIGN_VAR d          -> ASSIGN_ARITH_VI/VV d ...
 //   LOAD_VAR a, INT n, COMPARE_BRANCH      -> COMPARE_BRANCH_VI    (and _VV, _SV, _SI, _SB)
 //   STORE_VAR/SET_SLOT/SET_ITEM, POP       -> ASSIGN_VAR/ASSIGN_SLOT/ASSIGN_ITEM
+//   LOAD_VAR2 c i, ASSIGN_ITEM             -> ASSIGN_ITEM_VV c i
 //   BRANCH to the very next instruction    -> nothing
 //
 // Rewrites only merge instructions emitted since the last label was placed, so no jump
@@ -90,6 +91,9 @@ export class Emitter {
       const [k, a, b] = [this.ops[p0 + 1], this.ops[p0 + 2], this.ops[p0 + 3]];
       const fused = this.ops[p0] === Op.ARITH_VV ? Op.ASSIGN_ARITH_VV : Op.ASSIGN_ARITH_VI;
       this.replace(p0, fused, [d, k, a, b], [this.pos(p0), undefined, undefined, this.pos(p0 + 2), this.pos(p0 + 3)]);
+    } else if (form === Op.ASSIGN_ITEM && p0 >= 0 && this.ops[p0] === Op.LOAD_VAR2) {
+      const [c, i] = [this.ops[p0 + 1], this.ops[p0 + 2]];
+      this.replace(p0, Op.ASSIGN_ITEM_VV, [c, i], [this.pos(p1), this.pos(p0), this.pos(p0 + 2)]);
     }
   }
 

@@ -679,6 +679,30 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
+            case Op.ASSIGN_ITEM_VV: {
+              const c = getW(vb + ops[pc + 1]);
+              const i = getW(vb + ops[pc + 2]);
+              if (c === NONE || i === NONE) {
+                pc += c === NONE ? 1 : 2; // each variable's source position is at its operand word
+                raise('Unassigned_Var_Exception', '');
+              }
+              const item = listItemWord(c, i);
+              if (item >= 0) {
+                setW(item, getW(sb + --sp));
+                pc += 3;
+                continue;
+              }
+              // The value stays on the stack (rooted) while a user `set` runs.
+              setI(f, FrameF.sp, sp);
+              setI(f, FrameF.pc, pc);
+              vs.curBuiltin = itemBuiltin(c, special.listSet, special.dictSet, 0);
+              const r = rt.setItem(c, i, getW(sb + sp - 1));
+              vs.curBuiltin = 0;
+              sp--;
+              if (r === NONE) break; // failed: handled after the switch
+              pc += 3;
+              continue;
+            }
             case Op.COMPARE_BRANCH: {
               const b = getW(sb + sp - 1);
               const a = getW(sb + sp - 2);

@@ -116,6 +116,7 @@ export const OPS = [
   { name: 'COMPARE_BRANCH_SB', operands: ['cmp', 'builtin', 'target'], pops: 1, pushes: 0, flow: 'branch', doc: 'BUILTIN k, COMPARE_BRANCH: [a] -> [], jumping to t unless `a cmp k` holds (e.g. `x is null`).' },
   { name: 'GET_SLOT_VAR', operands: ['var', 'name'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR o, GET_SLOT name: [] -> [o.name].' },
   { name: 'GET_ITEM_VV', operands: ['var', 'var'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR c, LOAD_VAR i, GET_ITEM: [] -> [c[i]].' },
+  { name: 'ASSIGN_ITEM_VV', operands: ['var', 'var'], pops: 1, pushes: 0, flow: 'next', doc: 'LOAD_VAR c, LOAD_VAR i, ASSIGN_ITEM: [v] -> [], setting c[i] := v (the statement).' },
 ] as const satisfies readonly OpDef[];
 
 /** The operators of the ARITH instructions, by operand value: Op.ADD + operand. */
@@ -213,6 +214,7 @@ export const enum Op {
   COMPARE_BRANCH_SB,
   GET_SLOT_VAR,
   GET_ITEM_VV,
+  ASSIGN_ITEM_VV,
 }
 
 export const OP_COUNT = OPS.length;

@@ -90,6 +90,7 @@ const OP_ENUM: Record<OpName, number> = {
   COMPARE_BRANCH_SB: Op.COMPARE_BRANCH_SB,
   GET_SLOT_VAR: Op.GET_SLOT_VAR,
   GET_ITEM_VV: Op.GET_ITEM_VV,
+  ASSIGN_ITEM_VV: Op.ASSIGN_ITEM_VV,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
