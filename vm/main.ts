@@ -16,7 +16,7 @@ import { CompileError, formatCompileError } from '../compiler/stage0/errors.js';
 import { LoadError, readUnit } from './bytecode/format-cvb.js';
 import { VerifyError, verifyUnit } from './bytecode/verify.js';
 import { disassemble } from './bytecode/disasm.js';
-import { settings } from './bytecode/interp.js';
+import { setGcStress } from './rts/gc.js';
 import { HeapExhausted } from './rts/heap.js';
 import { ObjectTooLarge } from './rts/alloc.js';
 import { flushAll, stderr } from './builtins/out.js';
@@ -69,7 +69,7 @@ function main(argv: string[]): number {
     return 0;
   }
   const verbose = args.v === true ? 1 : 0;
-  settings.gcStress = args['gc-stress'] === true || process.env.CONVERGE_GC_STRESS === '1';
+  setGcStress(args['gc-stress'] === true || process.env.CONVERGE_GC_STRESS === '1');
   const rest = [...args._.map(String), ...argv.slice(progAt)];
   // With no program, the interactive interpreter runs (spec/tools.md §5).
   if (rest.length === 0) rest.push(join(repoRoot, 'compiler', 'convergei.cv'));

@@ -23,11 +23,11 @@ import { builtinObject } from '../builtins/builtin-objects.js';
 import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
-import { vs, settings, special } from './state.js';
+import { vs, special } from './state.js';
 import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
-export { settings, special };
+export { special };
 
 addRootScanner((mark) => {
   mark(vs.curFrame);
@@ -44,7 +44,7 @@ addRootScanner((mark) => {
 });
 
 function safepoint(): void {
-  if (heap.gcWanted || settings.gcStress) collect();
+  if (heap.gcWanted) collect(); // always raised under --gc-stress
 }
 
 // -- The dispatch loop ------------------------------------------------------------

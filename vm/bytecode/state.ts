@@ -1,5 +1,5 @@
 // State the interpreter's parts share: the current frame (a GC root), the builtin being
-// called (for backtraces), how the last HOST_GEN run ended, and settings.
+// called (for backtraces), and how the last HOST_GEN run ended.
 
 /** Mutable interpreter state. */
 export const vs = {
@@ -11,8 +11,6 @@ export const vs = {
   hostYielded: false,
 };
 
-/** Collect at every safepoint (--gc-stress). */
-export const settings = { gcStress: false };
 
 /** Builtins the interpreter treats specially (set by vm.ts after boot). */
 export const special = { classNew: -1, objectInit: -1, listGet: 0, dictGet: 0, listSet: 0, dictSet: 0, stringGet: 0 };

@@ -174,6 +174,14 @@ function endRun(p: number, bytes: number, runs: number[]): void {
   if (bytes >= MIN_RUN) runs.push(p, bytes);
 }
 
+/** Collect at every safepoint (--gc-stress): gcWanted then stays raised. */
+let stress = false;
+
+export function setGcStress(on: boolean): void {
+  stress = on;
+  state.gcWanted = on || state.gcWanted;
+}
+
 /** Collects garbage. Only call at a safepoint: every live value must be reachable from roots. */
 export function collect(): void {
   for (const h of collectHooks) h();
@@ -182,7 +190,7 @@ export function collect(): void {
   sweep();
   gcStats.collections++;
   state.allocated = 0;
-  state.gcWanted = false;
+  state.gcWanted = stress;
   // Grow the budget with the live size (the heap may reach three times the live data), so
   // marking work stays proportional to allocation.
   state.threshold = Math.max(8 * 1024 * 1024, 2 * gcStats.liveBytes);
