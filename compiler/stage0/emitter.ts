@@ -10,6 +10,7 @@
 //   LOAD_VAR a, INT n, COMPARE_BRANCH      -> COMPARE_BRANCH_VI    (and _VV, _SV, _SI, _SB)
 //   STORE_VAR/SET_SLOT/SET_ITEM, POP       -> ASSIGN_VAR/ASSIGN_SLOT/ASSIGN_ITEM
 //   LOAD_VAR2 c i, ASSIGN_ITEM             -> ASSIGN_ITEM_VV c i
+//   LOAD_VAR2 v c, LOAD_VAR i, ASSIGN_ITEM -> LOAD_VAR v, ASSIGN_ITEM_VV c i
 //   BRANCH to the very next instruction    -> nothing
 //
 // Rewrites only merge instructions emitted since the last label was placed, so no jump
@@ -94,6 +95,13 @@ export class Emitter {
     } else if (form === Op.ASSIGN_ITEM && p0 >= 0 && this.ops[p0] === Op.LOAD_VAR2) {
       const [c, i] = [this.ops[p0 + 1], this.ops[p0 + 2]];
       this.replace(p0, Op.ASSIGN_ITEM_VV, [c, i], [this.pos(p1), this.pos(p0), this.pos(p0 + 2)]);
+    } else if (form === Op.ASSIGN_ITEM && p0 >= 0 && this.ops[p0] === Op.LOAD_VAR && n > 2 && this.ops[this.tail[n - 3]] === Op.LOAD_VAR2) {
+      // `c[i] := v` with v a variable: v and c were loaded as a pair, then i.
+      const pm = this.tail[n - 3];
+      const [v, c, i] = [this.ops[pm + 1], this.ops[pm + 2], this.ops[p0 + 1]];
+      const [atV, atC, atI, atStore] = [this.pos(pm), this.pos(pm + 2), this.pos(p0), this.pos(p1)];
+      this.replace(pm, Op.LOAD_VAR, [v], [atV]);
+      this.replace(this.ops.length, Op.ASSIGN_ITEM_VV, [c, i], [atStore, atC, atI]);
     }
   }
 
