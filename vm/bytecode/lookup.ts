@@ -33,34 +33,54 @@ const w = word;
 /** Set by methodFor: the method is a bound function, to be passed the receiver first. */
 export let methodIsBound = false;
 
-/** The callee of `o.s(...)` (without building a bound method). */
+/**
+ * The callee of `o.s(...)` (without building a bound method). A call instruction is
+ * three words long, so its site has three cache entries (at, at + 3, at + 6): a site that
+ * sees several receiver classes (`self.task.run(p)` over four task classes) keeps the
+ * newest three, the first one checked inline.
+ */
 export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Value {
   const m = mapOf(o);
   const cls = getV(m, MapF.cls);
   const ver = getV(cls, ClassF.version);
   let f: Value;
-  if (ic[at] === w(m) && ic[at + 1] === w(ver)) {
-    f = asValue(ic[at + 2]);
-  } else {
-    const slotted = !isSmall(o) && typeId(o) !== T.Int64 && typeId(o) !== T.Float && typeId(o) !== T.String;
-    if (slotted) {
-      const own = hasPseudoSlots(typeId(o)) ? ownOrPseudoSlot(o, s) : mapLookup(m, s) >= 0 ? slotGet(o, mapLookup(m, s)) : NONE;
-      if (own !== NONE) {
-        methodIsBound = !isSmall(own) && typeId(own) === T.Func && (getI(own, FuncF.flags) & FUNC_BOUND) !== 0;
-        return own;
-      }
-    }
-    f = findField(cls, s);
-    if (f === NONE) {
-      methodIsBound = false;
-      if (s === S_INSTANCE_OF) return cls;
-      return getSlot(o, s); // raises Slot_Exception
-    }
-    ic[at] = w(m);
-    ic[at + 1] = w(ver);
-    ic[at + 2] = w(f);
+  if (ic[at] === w(m) && ic[at + 1] === w(ver)) f = asValue(ic[at + 2]);
+  else {
+    f = methodMiss(o, m, cls, ver, s, ic, at);
+    if (f === NONE) return ownOrMissing;
   }
   methodIsBound = !isSmall(f) && typeId(f) === T.Func && (getI(f, FuncF.flags) & FUNC_BOUND) !== 0;
+  return f;
+}
+
+/** methodFor's result when methodMiss returns NONE: an own slot, or what getSlot gives. */
+let ownOrMissing: Value = NONE;
+
+/** methodFor after its first cache entry missed: the other two entries, else a full lookup. */
+function methodMiss(o: Value, m: Value, cls: Value, ver: Value, s: number, ic: Int32Array, at: number): Value {
+  for (let e = at + 3; e <= at + 6; e += 3) {
+    if (ic[e] === w(m) && ic[e + 1] === w(ver)) return asValue(ic[e + 2]);
+  }
+  const slotted = !isSmall(o) && typeId(o) !== T.Int64 && typeId(o) !== T.Float && typeId(o) !== T.String;
+  if (slotted) {
+    const own = hasPseudoSlots(typeId(o)) ? ownOrPseudoSlot(o, s) : mapLookup(m, s) >= 0 ? slotGet(o, mapLookup(m, s)) : NONE;
+    if (own !== NONE) {
+      methodIsBound = !isSmall(own) && typeId(own) === T.Func && (getI(own, FuncF.flags) & FUNC_BOUND) !== 0;
+      ownOrMissing = own;
+      return NONE;
+    }
+  }
+  const f = findField(cls, s);
+  if (f === NONE) {
+    methodIsBound = false;
+    ownOrMissing = s === S_INSTANCE_OF ? cls : getSlot(o, s); // getSlot raises Slot_Exception
+    return NONE;
+  }
+  // The newest entry first; the oldest of the three is dropped.
+  ic.copyWithin(at + 3, at, at + 6);
+  ic[at] = w(m);
+  ic[at + 1] = w(ver);
+  ic[at + 2] = w(f);
   return f;
 }
 
