@@ -631,30 +631,6 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
-            case Op.GET_ITEM_VV: {
-              const c = getW(vb + ops[pc + 1]);
-              const i = getW(vb + ops[pc + 2]);
-              if (c === NONE || i === NONE) {
-                pc += c === NONE ? 1 : 2; // each variable's source position is at its operand word
-                raise('Unassigned_Var_Exception', '');
-              }
-              const item = listItemWord(c, i);
-              if (item >= 0) {
-                setW(sb + sp++, getW(item));
-                pc += 3;
-                continue;
-              }
-              // The operands are variables, so rooted while a user `get` runs.
-              setI(f, FrameF.sp, sp);
-              setI(f, FrameF.pc, pc);
-              vs.curBuiltin = itemBuiltin(c, special.listGet, special.dictGet, special.stringGet);
-              const r = rt.getItem(c, i);
-              vs.curBuiltin = 0;
-              if (r === NONE) break; // failed: handled after the switch
-              setW(sb + sp++, r);
-              pc += 3;
-              continue;
-            }
             case Op.SET_ITEM:
             case Op.ASSIGN_ITEM: {
               const popped = ops[pc] === Op.SET_ITEM ? 2 : 3;
@@ -679,7 +655,10 @@ export function run(entry: number): Value {
               pc += 1;
               continue;
             }
+            case Op.GET_ITEM_VV:
             case Op.ASSIGN_ITEM_VV: {
+              // c[i], or the statement c[i] := v with v on the stack.
+              const get = ops[pc] === Op.GET_ITEM_VV;
               const c = getW(vb + ops[pc + 1]);
               const i = getW(vb + ops[pc + 2]);
               if (c === NONE || i === NONE) {
@@ -688,18 +667,20 @@ export function run(entry: number): Value {
               }
               const item = listItemWord(c, i);
               if (item >= 0) {
-                setW(item, getW(sb + --sp));
+                if (get) setW(sb + sp++, getW(item));
+                else setW(item, getW(sb + --sp));
                 pc += 3;
                 continue;
               }
-              // The value stays on the stack (rooted) while a user `set` runs.
+              // c and i are variables and v is on the stack: rooted while a user get/set runs.
               setI(f, FrameF.sp, sp);
               setI(f, FrameF.pc, pc);
-              vs.curBuiltin = itemBuiltin(c, special.listSet, special.dictSet, 0);
-              const r = rt.setItem(c, i, getW(sb + sp - 1));
+              vs.curBuiltin = get ? itemBuiltin(c, special.listGet, special.dictGet, special.stringGet) : itemBuiltin(c, special.listSet, special.dictSet, 0);
+              const r = get ? rt.getItem(c, i) : rt.setItem(c, i, getW(sb + sp - 1));
               vs.curBuiltin = 0;
-              sp--;
+              if (!get) sp--;
               if (r === NONE) break; // failed: handled after the switch
+              if (get) setW(sb + sp++, r);
               pc += 3;
               continue;
             }
