@@ -240,7 +240,7 @@ const TWO32 = 4294967296;
 /** An Int from a JS integer in the safe range. */
 export function mkInt(n: number): Value {
   if (fitsSmall(n)) return small(n);
-  const p = alloc(T.Int64, Int64F.SIZE);
+  const p = allocPartlyZeroed(T.Int64, Int64F.SIZE, 0); // both halves are written at once
   setI(p, Int64F.lo, n | 0);
   setI(p, Int64F.hi, Math.floor(n / TWO32) | 0);
   return val(p);
@@ -250,7 +250,7 @@ export function mkInt(n: number): Value {
 export function mkIntBig(b: bigint): Value {
   b = BigInt.asIntN(64, b);
   if (b >= -0x40000000n && b <= 0x3fffffffn) return small(Number(b));
-  const p = alloc(T.Int64, Int64F.SIZE);
+  const p = allocPartlyZeroed(T.Int64, Int64F.SIZE, 0); // both halves are written at once
   setI(p, Int64F.lo, Number(BigInt.asIntN(32, b)));
   setI(p, Int64F.hi, Number(BigInt.asIntN(32, b >> 32n)));
   return val(p);
@@ -262,7 +262,7 @@ export function mkIntBig(b: bigint): Value {
  */
 export function mkIntWords(lo: number, hi: number): Value {
   if (hi === lo >> 31 && fitsSmall(lo)) return small(lo);
-  const p = alloc(T.Int64, Int64F.SIZE);
+  const p = allocPartlyZeroed(T.Int64, Int64F.SIZE, 0); // both halves are written at once
   setI(p, Int64F.lo, lo);
   setI(p, Int64F.hi, hi);
   return val(p);
@@ -292,7 +292,9 @@ export function intIsSafe(v: Value): boolean {
 // -- Floats -------------------------------------------------------------------
 
 export function mkFloat(x: number): Value {
-  const p = alloc(T.Float, FloatF.SIZE);
+  // Nothing in a Float is traced and its value is written at once: no zeroing (the pad
+  // word is never read).
+  const p = allocPartlyZeroed(T.Float, FloatF.SIZE, 0);
   setF(p, FloatF.val, x);
   return val(p);
 }
