@@ -90,27 +90,49 @@ export function sourceOf(path: string): Uint8Array | null {
   return s;
 }
 
+/**
+ * A run of identical entries longer than this (deep recursion) shows its first
+ * REPEATS_SHOWN entries and one line counting the rest, instead of one entry per call.
+ */
+const REPEATS_SHOWN = 3;
+
+function sameEntry(a: ChainEntry, b: ChainEntry): boolean {
+  return a.builtin === b.builtin && (a.builtin !== null || (a.codeId === b.codeId && a.pc === b.pc));
+}
+
 /** The traceback text (without the final exception line). */
 export function formatChain(chain: readonly ChainEntry[]): string {
   const lines = ['Traceback (most recent call at bottom):'];
   let n = 1;
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const e = chain[i];
-    if (e.builtin !== null) {
-      lines.push(`  ${n++}: (internal), in ${e.builtin}`);
-      continue;
+  for (let i = chain.length - 1; i >= 0; ) {
+    let j = i;
+    while (j > 0 && sameEntry(chain[j - 1], chain[i])) j--;
+    const run = i - j + 1;
+    const shown = run > REPEATS_SHOWN + 1 ? REPEATS_SHOWN : run;
+    for (let k = 0; k < shown; k++) formatEntry(chain[i], n++, lines);
+    if (shown < run) {
+      lines.push(`  ${n}-${n + run - shown - 1}: the entry above, ${run - shown} more times`);
+      n += run - shown;
     }
-    const code = codes[e.codeId];
-    const off = code.def.positions[2 * e.pc];
-    const len = code.def.positions[2 * e.pc + 1];
-    const src = sourceOf(code.unit.srcPath);
-    if (src === null) {
-      lines.push(`  ${n++}: Mod ID "${code.unit.modId}", offset ${off}, length ${len}`);
-      continue;
-    }
-    const lc = lineColumn(src, off);
-    lines.push(`  ${n++}: File "${code.unit.srcPath}", line ${lc.line}, column ${lc.column}, length ${len}`);
-    lines.push(`       ${Buffer.from(src.subarray(lc.lineStart, lc.lineEnd)).toString('latin1').replace(/^[ \t]+/, '')}`);
+    i = j - 1;
   }
   return lines.join('\n');
+}
+
+function formatEntry(e: ChainEntry, n: number, lines: string[]): void {
+  if (e.builtin !== null) {
+    lines.push(`  ${n}: (internal), in ${e.builtin}`);
+    return;
+  }
+  const code = codes[e.codeId];
+  const off = code.def.positions[2 * e.pc];
+  const len = code.def.positions[2 * e.pc + 1];
+  const src = sourceOf(code.unit.srcPath);
+  if (src === null) {
+    lines.push(`  ${n}: Mod ID "${code.unit.modId}", offset ${off}, length ${len}`);
+    return;
+  }
+  const lc = lineColumn(src, off);
+  lines.push(`  ${n}: File "${code.unit.srcPath}", line ${lc.line}, column ${lc.column}, length ${len}`);
+  lines.push(`       ${Buffer.from(src.subarray(lc.lineStart, lc.lineEnd)).toString('latin1').replace(/^[ \t]+/, '')}`);
 }
