@@ -117,8 +117,10 @@ function probeNative(d: Value, k: Value, h: number): number {
 
 /** Entry number of key `k` in table `d`, or -1. May run Converge code (hash, ==). */
 export function tableFind(d: Value, k: Value): number {
-  if (isNativeKey(k)) {
-    const e = probeNative(d, k, keyHash(k));
+  const native = isNativeKey(k);
+  const h = native ? keyHash(k) : 0;
+  if (native) {
+    const e = probeNative(d, k, h);
     if (e !== NEEDS_GENERAL) return e;
   }
   // try/finally: a raising hash or == must not leave its roots on the shadow stack.
@@ -126,7 +128,7 @@ export function tableFind(d: Value, k: Value): number {
   try {
     const pd = shadowPush(d);
     const pk = shadowPush(k);
-    return probe(pd, pk, keyHash(k));
+    return probe(pd, pk, native ? h : keyHash(k));
   } finally {
     shadowPopTo(mark);
   }
@@ -185,19 +187,16 @@ function rebuild(d: Value, want: number): void {
 
 /** Sets key `k` to `v` (Sets pass NONE as v). May run Converge code. */
 export function tableSet(d: Value, k: Value, v: Value): void {
-  let h = 0;
-  let e = NEEDS_GENERAL;
-  if (isNativeKey(k)) {
-    h = keyHash(k);
-    e = probeNative(d, k, h);
-  }
+  const native = isNativeKey(k);
+  let h = native ? keyHash(k) : 0;
+  let e = native ? probeNative(d, k, h) : NEEDS_GENERAL;
   if (e === NEEDS_GENERAL) {
     const mark = shadowMark();
     try {
       const pd = shadowPush(d);
       const pk = shadowPush(k);
       const pv = shadowPush(v);
-      h = keyHash(k);
+      if (!native) h = keyHash(k);
       e = probe(pd, pk, h);
       d = shadowGet(pd);
       k = shadowGet(pk);

@@ -90,9 +90,10 @@ export interface BuiltinDef {
   /** For builtin generators: start + next over a GenState (vm/builtins/gen.ts). */
   readonly gen?: number;
   /**
-   * Fixed-arity entries (see `fixed`): the same builtin called with exactly one or two
-   * arguments (the receiver counts), without an argument array. The interpreter's call
-   * fast path uses them; they must behave exactly as `fn` does with that many arguments.
+   * Fixed-arity entries, which defBuiltin takes from `fixed` (callers do not pass them):
+   * the same builtin called with exactly one or two arguments (the receiver counts),
+   * without an argument array, for the interpreter's call fast path. They must behave
+   * exactly as `fn` does with that many arguments.
    */
   readonly f1?: Fixed1;
   readonly f2?: Fixed2;
@@ -124,8 +125,8 @@ export function defBuiltin(def: BuiltinDef, bound: boolean, container: Value): V
     max: def.max,
     fn: def.fn,
     gen: def.gen,
-    f1: takes(1) ? def.f1 ?? fx?.f1 : undefined,
-    f2: takes(2) ? def.f2 ?? fx?.f2 : undefined,
+    f1: takes(1) ? fx?.f1 : undefined,
+    f2: takes(2) ? fx?.f2 : undefined,
   });
   const f = val(alloc(T.Func, FuncF.SIZE));
   setV(f, FuncF.map, getV(K.Func, ClassF.instMap));

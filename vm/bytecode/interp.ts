@@ -43,6 +43,18 @@ addRootScanner((mark) => {
   }
 });
 
+/**
+ * Where an unassigned variable is reported: the word of the instruction that names it
+ * (the opcode word for LOAD_VAR and LOAD_OUTER, else the operand word, where the compiler
+ * recorded that variable's source position). runSlice's handler reads it.
+ */
+let faultPc = -1;
+
+function unassigned(word: number): never {
+  faultPc = word;
+  raise('Unassigned_Var_Exception', '');
+}
+
 function safepoint(): void {
   if (heap.gcWanted) collect(); // always raised under --gc-stress
 }
@@ -123,7 +135,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             continue;
           case Op.LOAD_VAR: {
             const v = getW(vb + ops[pc + 1]);
-            if (v === NONE) raise('Unassigned_Var_Exception', '');
+            if (v === NONE) unassigned(pc);
             setW(sb + sp++, v);
             pc += 2;
             continue;
@@ -131,11 +143,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.LOAD_VAR2: {
             const v = getW(vb + ops[pc + 1]);
             const u = getW(vb + ops[pc + 2]);
-            if (v === NONE) raise('Unassigned_Var_Exception', '');
-            if (u === NONE) {
-              pc += 2; // the second variable's source position is at its operand word
-              raise('Unassigned_Var_Exception', '');
-            }
+            if (v === NONE) unassigned(pc);
+            if (u === NONE) unassigned(pc + 2);
             setW(sb + sp, v);
             setW(sb + sp + 1, u);
             sp += 2;
@@ -154,7 +163,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             let env = outer;
             for (let d = ops[pc + 1]; d > 1; d--) env = getV(env, VarsF.parent);
             const v = getItem(env, VarsF.SIZE, ops[pc + 2]);
-            if (v === NONE) raise('Unassigned_Var_Exception', '');
+            if (v === NONE) unassigned(pc);
             setW(sb + sp++, v);
             pc += 3;
             continue;
@@ -501,25 +510,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             let ok: boolean;
-            if (bothSmall(a, b)) {
-              // Both small ints: the common case, decided inline.
-              switch (ops[pc]) {
-                case Op.EQ: ok = a === b; break;
-                case Op.NEQ: ok = a !== b; break;
-                case Op.LT: ok = smallOf(a) < smallOf(b); break;
-                case Op.LE: ok = smallOf(a) <= smallOf(b); break;
-                case Op.GT: ok = smallOf(a) > smallOf(b); break;
-                default: ok = smallOf(a) >= smallOf(b); break;
-              }
-            } else {
-              const c = a !== NONE && b !== NONE ? nativeCmp(a, b) : -2;
-              if (c !== -2) ok = cmpHolds(ops[pc] - Op.EQ, c);
-              else {
-                setI(f, FrameF.sp, sp);
-                setI(f, FrameF.pc, pc);
-                ok = rt.compare(ops[pc], a, b);
-              }
-            }
+            if (bothSmall(a, b)) ok = smallHolds(ops[pc] - Op.EQ, a, b);
+            else ok = compareValues(ops[pc] - Op.EQ, a, b, f, pc, sp);
             if (ok) {
               setW(sb + sp - 2, b);
               sp--;
@@ -695,10 +687,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const get = ops[pc] === Op.GET_ITEM_VV;
             const c = getW(vb + ops[pc + 1]);
             const i = getW(vb + ops[pc + 2]);
-            if (c === NONE || i === NONE) {
-              pc += c === NONE ? 1 : 2; // each variable's source position is at its operand word
-              raise('Unassigned_Var_Exception', '');
-            }
+            if (c === NONE) unassigned(pc + 1);
+            if (i === NONE) unassigned(pc + 2);
             const item = listItemWord(c, i);
             if (item >= 0) {
               if (get) setW(sb + sp++, getW(item));
@@ -721,29 +711,9 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.COMPARE_BRANCH: {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
-            const cmp = ops[pc + 1] & ~CMP_NOT;
             let ok: boolean;
-            if (cmp === CMP_IS) {
-              ok = a === b || rt.identical(a, b);
-            } else if (bothSmall(a, b)) {
-              switch (cmp) {
-                case 0: ok = a === b; break;
-                case 1: ok = a !== b; break;
-                case 2: ok = smallOf(a) < smallOf(b); break;
-                case 3: ok = smallOf(a) <= smallOf(b); break;
-                case 4: ok = smallOf(a) > smallOf(b); break;
-                default: ok = smallOf(a) >= smallOf(b); break;
-              }
-            } else {
-              const c = a !== NONE && b !== NONE ? nativeCmp(a, b) : -2;
-              if (c !== -2) ok = cmpHolds(cmp, c);
-              else {
-                setI(f, FrameF.sp, sp);
-                setI(f, FrameF.pc, pc);
-                ok = rt.compare(Op.EQ + cmp, a, b);
-              }
-            }
-            if (ops[pc + 1] !== cmp) ok = !ok;
+            if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
+            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
             sp -= 2;
             pc = ok ? pc + 3 : ops[pc + 2];
             continue;
@@ -757,18 +727,10 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.ASSIGN_ARITH_VI: {
             const assign = ops[pc] === Op.ASSIGN_ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VI ? 1 : 0;
             const a = getW(vb + ops[pc + 2 + assign]);
-            if (a === NONE) {
-              pc += 2 + assign;
-              raise('Unassigned_Var_Exception', '');
-            }
-            let b: Value;
-            if (ops[pc] === Op.ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VV) {
-              b = getW(vb + ops[pc + 3 + assign]);
-              if (b === NONE) {
-                pc += 3 + assign;
-                raise('Unassigned_Var_Exception', '');
-              }
-            } else b = small(ops[pc + 3 + assign]);
+            if (a === NONE) unassigned(pc + 2 + assign);
+            const byVar = ops[pc] === Op.ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VV;
+            const b = byVar ? getW(vb + ops[pc + 3 + assign]) : small(ops[pc + 3 + assign]);
+            if (b === NONE) unassigned(pc + 3 + assign);
             const k = ops[pc + 1 + assign];
             let r = arithFast(k, a, b);
             if (r === NONE) {
@@ -785,14 +747,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.ARITH_SV:
           case Op.ARITH_SI: {
             const a = getW(sb + sp - 1);
-            let b: Value;
-            if (ops[pc] === Op.ARITH_SV) {
-              b = getW(vb + ops[pc + 2]);
-              if (b === NONE) {
-                pc += 2;
-                raise('Unassigned_Var_Exception', '');
-              }
-            } else b = small(ops[pc + 2]);
+            const b = ops[pc] === Op.ARITH_SV ? getW(vb + ops[pc + 2]) : small(ops[pc + 2]);
+            if (b === NONE) unassigned(pc + 2);
             const k = ops[pc + 1];
             let r = arithFast(k, a, b);
             if (r === NONE) {
@@ -812,25 +768,12 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.COMPARE_BRANCH_VV:
           case Op.COMPARE_BRANCH_VI: {
             const a = getW(vb + ops[pc + 2]);
-            if (a === NONE) {
-              pc += 2;
-              raise('Unassigned_Var_Exception', '');
-            }
-            let b: Value;
-            if (ops[pc] === Op.COMPARE_BRANCH_VV) {
-              b = getW(vb + ops[pc + 3]);
-              if (b === NONE) {
-                pc += 3;
-                raise('Unassigned_Var_Exception', '');
-              }
-            } else b = small(ops[pc + 3]);
+            if (a === NONE) unassigned(pc + 2);
+            const b = ops[pc] === Op.COMPARE_BRANCH_VV ? getW(vb + ops[pc + 3]) : small(ops[pc + 3]);
+            if (b === NONE) unassigned(pc + 3);
             let ok: boolean;
             if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
-            else {
-              setI(f, FrameF.sp, sp);
-              setI(f, FrameF.pc, pc);
-              ok = compareValues(ops[pc + 1], a, b);
-            }
+            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
             pc = ok ? pc + 5 : ops[pc + 4];
             continue;
           }
@@ -838,34 +781,19 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.COMPARE_BRANCH_SI:
           case Op.COMPARE_BRANCH_SB: {
             const a = getW(sb + sp - 1);
-            let b: Value;
-            if (ops[pc] === Op.COMPARE_BRANCH_SV) {
-              b = getW(vb + ops[pc + 2]);
-              if (b === NONE) {
-                pc += 2;
-                raise('Unassigned_Var_Exception', '');
-              }
-            } else if (ops[pc] === Op.COMPARE_BRANCH_SI) b = small(ops[pc + 2]);
-            else b = builtinObject(ops[pc + 2]);
+            const op = ops[pc];
+            const b = op === Op.COMPARE_BRANCH_SV ? getW(vb + ops[pc + 2]) : op === Op.COMPARE_BRANCH_SI ? small(ops[pc + 2]) : builtinObject(ops[pc + 2]);
+            if (b === NONE) unassigned(pc + 2);
             let ok: boolean;
             if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
-            else if (ops[pc + 1] === CMP_IS) ok = a === b || rt.identical(a, b);
-            else if (ops[pc + 1] === (CMP_IS | CMP_NOT)) ok = !(a === b || rt.identical(a, b));
-            else {
-              setI(f, FrameF.sp, sp);
-              setI(f, FrameF.pc, pc);
-              ok = compareValues(ops[pc + 1], a, b);
-            }
+            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
             sp--;
             pc = ok ? pc + 4 : ops[pc + 3];
             continue;
           }
           case Op.GET_SLOT_VAR: {
             const o = getW(vb + ops[pc + 1]);
-            if (o === NONE) {
-              pc += 1;
-              raise('Unassigned_Var_Exception', '');
-            }
+            if (o === NONE) unassigned(pc + 1);
             if (!isSmall(o) && typeId(o) === T.Object) {
               const ic = code.ic;
               const at = 3 * pc;
@@ -912,7 +840,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
       }
       f = next;
     } catch (e) {
-      setI(f, FrameF.pc, pc);
+      setI(f, FrameF.pc, faultPc >= 0 ? faultPc : pc);
+      faultPc = -1;
       setI(f, FrameF.sp, sp);
       const exc = asConvergeException(e);
       // Builtins between the raise and here are gone: so are their shadow-stack roots.
@@ -980,14 +909,17 @@ function arithFast(op: number, a: Value, b: Value): Value {
 }
 
 /**
- * Does `a cmp b` hold? Numbers are decided here; anything else asks rt.compare, which
- * may run Converge code (the caller has saved pc and sp).
+ * Does `a cmp b` hold? Numbers and strings are decided here; anything else asks
+ * rt.compare, which may run Converge code, so frame f's pc and sp are saved first (the
+ * operands are still on its stack, or in its variables).
  */
-function compareValues(cmp: number, a: Value, b: Value): boolean {
-  if (cmp >= CMP_NOT) return !compareValues(cmp & ~CMP_NOT, a, b);
+function compareValues(cmp: number, a: Value, b: Value, f: number, pc: number, sp: number): boolean {
+  if (cmp >= CMP_NOT) return !compareValues(cmp & ~CMP_NOT, a, b, f, pc, sp);
   if (cmp === CMP_IS) return a === b || rt.identical(a, b);
   const c = nativeCmp(a, b);
   if (c !== -2) return cmpHolds(cmp, c);
+  setI(f, FrameF.sp, sp);
+  setI(f, FrameF.pc, pc);
   return rt.compare(Op.EQ + cmp, a, b);
 }
 
