@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../bytecode/test/helpers.js';
@@ -15,8 +15,14 @@ function run(cwd: string, ...args: string[]): { status: number; out: string; err
   return { status: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
+const made: string[] = [];
+test.after.always(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function project(files: Record<string, string>): string {
   const d = mkdtempSync(join(tmpdir(), 'cv-automake-'));
+  made.push(d);
   for (const [n, s] of Object.entries(files)) writeFileSync(join(d, n), s);
   return d;
 }

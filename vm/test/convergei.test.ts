@@ -3,7 +3,7 @@
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../bytecode/test/helpers.js';
@@ -11,6 +11,7 @@ import { repoRoot } from '../bytecode/test/helpers.js';
 function session(input: string): { status: number; out: string; err: string } {
   const cwd = mkdtempSync(join(tmpdir(), 'cv-repl-'));
   const r = spawnSync(join(repoRoot(), 'bin', 'converge'), [], { cwd, input, encoding: 'utf8' });
+  rmSync(cwd, { recursive: true, force: true });
   return { status: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 

@@ -4,7 +4,7 @@
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../bytecode/test/helpers.js';
@@ -26,6 +26,7 @@ func main():
 
 test('deep recursion: VM_Exception, and runs of identical traceback entries are counted', (t) => {
   const d = mkdtempSync(join(tmpdir(), 'cv-deep-'));
+  t.teardown(() => rmSync(d, { recursive: true, force: true }));
   const file = join(d, 'deep.cv');
   writeFileSync(file, PROG);
   const r = spawnSync(join(repoRoot(), 'bin', 'converge'), [file], { encoding: 'utf8' });

@@ -5,7 +5,7 @@
 
 import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -129,6 +129,7 @@ test('bin/converge: a program that outgrows CONVERGE_HEAP_MAX=32 reports heap ex
   const vm = join(ROOT, 'build', 'converge.cjs');
   if (!existsSync(vm)) return t.fail('build/converge.cjs is missing: run node build.mjs first');
   const dir = mkdtempSync(join(tmpdir(), 'converge-heap-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const prog = join(dir, 'grow.cv');
   writeFileSync(prog, ['import Sys', '', 'func main():', '    l := []', '    i := 0', '    while 1:', '        l.append([i, i + 1, "abc" + i.to_str()])', '        i += 1', ''].join('\n'));
   const r = await run(process.execPath, ['--stack-size=4000', vm, prog], { CONVERGE_HEAP_MAX: '32' });
