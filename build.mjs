@@ -25,8 +25,9 @@ const common = {
   sourcemap: 'linked',
   external: ['koffi'],
   logLevel: 'warning',
-  // ll operations are expanded in place (tools/inline-ll.mjs).
-  plugins: [inlineLlPlugin([resolve('vm/rts/ll.ts'), resolve('vm/rts/value.ts')])],
+  // ll operations are expanded in place (tools/inline-ll.mjs), and functions read the
+  // heap views through local constants (tools/local-views.mjs).
+  plugins: [inlineLlPlugin([resolve('vm/rts/ll.ts'), resolve('vm/rts/value.ts')], resolve('vm/rts/heap.ts'))],
   // esbuild's ESM output needs `require` for koffi (a CommonJS native module).
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };
@@ -71,6 +72,6 @@ if (tools.length > 0) {
 if (watchTests) {
   const tests = findTests('.').filter((p) => !p.startsWith('node_modules'));
   if (tests.length > 0) {
-    await esbuild.build({ ...common, external: ['koffi', 'ava'], entryPoints: tests, outdir: 'build/test', outbase: '.', outExtension: { '.js': '.mjs' } });
+    await esbuild.build({ ...common, external: ['koffi', 'ava', 'typescript'], entryPoints: tests, outdir: 'build/test', outbase: '.', outExtension: { '.js': '.mjs' } });
   }
 }

@@ -14,6 +14,7 @@
 import ts from 'typescript';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { localViews } from './local-views.mjs';
 
 /**
  * Reads the templates of one file: name -> { params, parts, ... }; parts alternate text
@@ -149,8 +150,12 @@ export function inlineLl(file, text, templateFiles, templates) {
   return `${lines.join(' ')}\n${body}`;
 }
 
-/** `templateFiles`: ll.ts first, then other files of one-expression functions (value.ts). */
-export function inlineLlPlugin(templateFiles) {
+/**
+ * `templateFiles`: ll.ts first, then other files of one-expression functions (value.ts).
+ * After expansion, functions get the heap views of `heapFile` as local constants
+ * (tools/local-views.mjs).
+ */
+export function inlineLlPlugin(templateFiles, heapFile) {
   const templates = new Map(templateFiles.map((f) => [f, readTemplates(f)]));
   return {
     name: 'inline-ll',
@@ -158,8 +163,9 @@ export function inlineLlPlugin(templateFiles) {
       build.onLoad({ filter: /[\\/]vm[\\/].*\.ts$/ }, (args) => {
         if (templateFiles.includes(args.path) || args.path.endsWith('.test.ts')) return undefined;
         const text = readFileSync(args.path, 'utf8');
-        const out = inlineLl(args.path, text, templateFiles, templates);
-        return out === null ? undefined : { contents: out, loader: 'ts', resolveDir: dirname(args.path) };
+        const expanded = inlineLl(args.path, text, templateFiles, templates) ?? text;
+        const out = localViews(args.path, expanded, heapFile) ?? expanded;
+        return out === text ? undefined : { contents: out, loader: 'ts', resolveDir: dirname(args.path) };
       });
     },
   };

@@ -106,7 +106,7 @@ export function enterFrame(code: LoadedCode, closure: Value, src: number, parent
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   const np = code.exactArgs;
-  const nv = code.def.nVars;
+  const nv = code.nVars;
   // Most functions take few arguments: copying them without a loop is measurably faster.
   if (np <= 3) {
     if (np > 0) setWI(lb, getWI(src));

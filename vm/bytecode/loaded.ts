@@ -59,6 +59,12 @@ export interface LoadedCode {
   readonly exactArgs: number;
   /** Bytes of a frame for this code with its variables inline. */
   readonly frameBytes: number;
+  /**
+   * def.nVars, copied here for the call path: CodeDefs come from the loader, stage 0
+   * and automake with different property orders, so reading through def makes V8's
+   * code for calls polymorphic (a "wrong map" deoptimisation when a second kind appears).
+   */
+  readonly nVars: number;
 }
 
 export const units: LoadedUnit[] = [];

@@ -77,6 +77,7 @@ export function loadUnit(def: UnitDef): LoadedUnit {
       nameSyms,
       exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
       frameBytes: frameBytes(c.maxStack, c.nVars),
+      nVars: c.nVars,
     });
   });
   units.push(unit);
