@@ -9,7 +9,7 @@
 import { state as heap } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
 import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF } from '../rts/layout.js';
-import { addr, getF, getI, getItem, getV, getW, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
+import { addr, getF, getI, getItem, getV, getW, getWI, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
 import { NONE, asValue, bothSmall, fitsSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { allocList, allocObject, listPush, listGet, mkFloat, strCmp, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
@@ -31,16 +31,6 @@ export { special };
 
 addRootScanner((mark) => {
   mark(vs.curFrame);
-  // Inline caches hold versions and field values: they must not be freed and reused.
-  for (const c of codes) {
-    const ic = c.ic;
-    for (let i = 0; i < ic.length; i += 3) {
-      if (ic[i] !== 0) {
-        mark(ic[i + 1]);
-        mark(ic[i + 2]);
-      }
-    }
-  }
 });
 
 /**
@@ -100,7 +90,10 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
       return SLICE_OVER;
     }
     const code = codes[getI(f, FrameF.code)];
-    const ops = code.ops;
+    // The instructions, read from their copy in the heap: the heap view is a constant in
+    // V8's code, a per-code typed array would be checked and reloaded at every dispatch.
+    const ob = code.opsWord;
+    const icw = code.icWord;
     const unit = code.unit;
     const consts = code.consts;
     const nameSyms = code.nameSyms;
@@ -116,17 +109,17 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
     let next = 0; // frame to switch to, when a case sets it
     try {
       dispatch: for (;;) {
-        switch (ops[pc]) {
+        switch (getWI(ob + pc)) {
           case Op.CONST:
-            setW(sb + sp++, consts[ops[pc + 1]]);
+            setW(sb + sp++, consts[getWI(ob + pc + 1)]);
             pc += 2;
             continue;
           case Op.INT:
-            setW(sb + sp++, small(ops[pc + 1]));
+            setW(sb + sp++, small(getWI(ob + pc + 1)));
             pc += 2;
             continue;
           case Op.BUILTIN:
-            setW(sb + sp++, builtinObject(ops[pc + 1]));
+            setW(sb + sp++, builtinObject(getWI(ob + pc + 1)));
             pc += 2;
             continue;
           case Op.MODULE:
@@ -134,15 +127,15 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             pc += 1;
             continue;
           case Op.LOAD_VAR: {
-            const v = getW(vb + ops[pc + 1]);
+            const v = getW(vb + getWI(ob + pc + 1));
             if (v === NONE) unassigned(pc);
             setW(sb + sp++, v);
             pc += 2;
             continue;
           }
           case Op.LOAD_VAR2: {
-            const v = getW(vb + ops[pc + 1]);
-            const u = getW(vb + ops[pc + 2]);
+            const v = getW(vb + getWI(ob + pc + 1));
+            const u = getW(vb + getWI(ob + pc + 2));
             if (v === NONE) unassigned(pc);
             if (u === NONE) unassigned(pc + 2);
             setW(sb + sp, v);
@@ -152,17 +145,17 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             continue;
           }
           case Op.STORE_VAR:
-            setW(vb + ops[pc + 1], getW(sb + sp - 1));
+            setW(vb + getWI(ob + pc + 1), getW(sb + sp - 1));
             pc += 2;
             continue;
           case Op.ASSIGN_VAR:
-            setW(vb + ops[pc + 1], getW(sb + --sp));
+            setW(vb + getWI(ob + pc + 1), getW(sb + --sp));
             pc += 2;
             continue;
           case Op.LOAD_OUTER: {
             let env = outer;
-            for (let d = ops[pc + 1]; d > 1; d--) env = getV(env, VarsF.parent);
-            const v = getItem(env, VarsF.SIZE, ops[pc + 2]);
+            for (let d = getWI(ob + pc + 1); d > 1; d--) env = getV(env, VarsF.parent);
+            const v = getItem(env, VarsF.SIZE, getWI(ob + pc + 2));
             if (v === NONE) unassigned(pc);
             setW(sb + sp++, v);
             pc += 3;
@@ -170,13 +163,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.STORE_OUTER: {
             let env = outer;
-            for (let d = ops[pc + 1]; d > 1; d--) env = getV(env, VarsF.parent);
-            setItem(env, VarsF.SIZE, ops[pc + 2], getW(sb + sp - 1));
+            for (let d = getWI(ob + pc + 1); d > 1; d--) env = getV(env, VarsF.parent);
+            setItem(env, VarsF.SIZE, getWI(ob + pc + 2), getW(sb + sp - 1));
             pc += 3;
             continue;
           }
           case Op.IS_ASSIGNED:
-            pc = getW(vb + ops[pc + 1]) !== NONE ? ops[pc + 2] : pc + 3;
+            pc = getW(vb + getWI(ob + pc + 1)) !== NONE ? getWI(ob + pc + 2) : pc + 3;
             continue;
           case Op.POP:
             sp--;
@@ -196,14 +189,14 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.ADD_FAILURE_FRAME:
           case Op.ADD_FAIL_UP_FRAME: {
-            const target = ops[pc] === Op.ADD_FAILURE_FRAME ? ops[pc + 1] : FAIL_UP;
+            const target = getWI(ob + pc) === Op.ADD_FAILURE_FRAME ? getWI(ob + pc + 1) : FAIL_UP;
             setW(sb + sp, small(target));
             setW(sb + sp + 1, small(getI(f, FrameF.ffp)));
             setW(sb + sp + 2, small(getI(f, FrameF.gfp)));
             setI(f, FrameF.ffp, sp);
             setI(f, FrameF.gfp, -1);
             sp += FAILURE_MARKER_SLOTS;
-            pc += ops[pc] === Op.ADD_FAILURE_FRAME ? 2 : 1;
+            pc += getWI(ob + pc) === Op.ADD_FAILURE_FRAME ? 2 : 1;
             continue;
           }
           case Op.POP_FAILURE_FRAME: {
@@ -217,7 +210,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.FAIL:
             break; // handled after the switch
           case Op.BRANCH: {
-            const target = ops[pc + 1];
+            const target = getWI(ob + pc + 1);
             if (target < pc) {
               // A loop's back edge: a safepoint (and where can_enter_jit will go).
               setI(f, FrameF.sp, sp);
@@ -248,10 +241,10 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.APPLY_GEN:
           case Op.CALL_METHOD:
           case Op.CALL_METHOD_GEN: {
-            const op = ops[pc];
+            const op = getWI(ob + pc);
             const isMethod = op === Op.CALL_METHOD || op === Op.CALL_METHOD_GEN;
             const gen = op === Op.APPLY_GEN || op === Op.CALL_METHOD_GEN;
-            const n = isMethod ? ops[pc + 2] : ops[pc + 1];
+            const n = isMethod ? getWI(ob + pc + 2) : getWI(ob + pc + 1);
             const base = sp - n - 1; // stack index of the callee (APPLY) or receiver (CALL_METHOD)
             setI(f, FrameF.sp, sp);
             setI(f, FrameF.pc, pc);
@@ -262,7 +255,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (isMethod) {
               // o.m(args) without allocating a bound method: a bound function found as a
               // class field gets the receiver, which is already on the stack, first.
-              fn = methodFor(getW(sb + base), nameSyms[ops[pc + 1]], code.ic, 3 * pc);
+              fn = methodFor(getW(sb + base), nameSyms[getWI(ob + pc + 1)], icw + 3 * pc);
               selfOnStack = methodIsBound;
             } else {
               fn = getW(sb + base);
@@ -365,7 +358,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.RETURN:
           case Op.RETURN_FAIL: {
-            const v = ops[pc] === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
+            const v = getWI(ob + pc) === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
             setI(f, FrameF.pc, pc);
             next = returnFromFrame(f, v);
             if (next === 0) return v;
@@ -383,10 +376,9 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const o = getW(sb + sp - 1);
             if (!isSmall(o) && typeId(o) === T.Object) {
               // Inline-cache hit on an instance's own slot: no call at all.
-              const ic = code.ic;
-              const at = 3 * pc;
-              if (ic[at] === getI(o, ObjectF.map) && ic[at + 1] === 0) {
-                const idx = ic[at + 2] >> 1;
+              const e = icw + 3 * pc;
+              if (getWI(e) === getI(o, ObjectF.map) && getWI(e + 1) === 0) {
+                const idx = getWI(e + 2) >> 1;
                 const inl = (objBytes(o) - ObjectF.SIZE) >> 2; // slots stored inline
                 const v = idx < inl ? getItem(o, ObjectF.SIZE, idx) : getItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl);
                 if (isSmall(v) || typeId(v) !== T.Func) {
@@ -396,23 +388,22 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 }
               }
             }
-            setW(sb + sp - 1, slotFor(o, nameSyms[ops[pc + 1]], code.ic, 3 * pc));
+            setW(sb + sp - 1, slotFor(o, nameSyms[getWI(ob + pc + 1)], icw + 3 * pc));
             pc += 2;
             continue;
           }
           case Op.SET_SLOT:
           case Op.ASSIGN_SLOT: {
             // The statement form also pops the value.
-            const popped = ops[pc] === Op.SET_SLOT ? 1 : 2;
+            const popped = getWI(ob + pc) === Op.SET_SLOT ? 1 : 2;
             const o = getW(sb + sp - 1);
             const v = getW(sb + sp - 2);
             if (!isSmall(o) && typeId(o) === T.Object) {
-              const ic = code.ic;
-              const at = 3 * pc;
-              if (ic[at] === getI(o, ObjectF.map) && ic[at] === ic[at + 1]) {
+              const e = icw + 3 * pc;
+              if (getWI(e) === getI(o, ObjectF.map) && getWI(e) === getWI(e + 1)) {
                 // Cached store to a slot that exists (same map: no map transition),
                 // inline or in the spill array.
-                const idx = ic[at + 2] >> 1;
+                const idx = getWI(e + 2) >> 1;
                 const inl = (objBytes(o) - ObjectF.SIZE) >> 2;
                 if (idx < inl) setItem(o, ObjectF.SIZE, idx, v);
                 else setItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl, v);
@@ -421,7 +412,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 continue;
               }
             }
-            storeSlot(o, nameSyms[ops[pc + 1]], v, code.ic, 3 * pc);
+            storeSlot(o, nameSyms[getWI(ob + pc + 1)], v, icw + 3 * pc);
             sp -= popped;
             pc += 2;
             continue;
@@ -435,12 +426,12 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               next = importModule(m, f, Mode.RETRY);
               break dispatch;
             }
-            setW(sb + sp - 1, moduleLookup(m, nameSyms[ops[pc + 1]]));
+            setW(sb + sp - 1, moduleLookup(m, nameSyms[getWI(ob + pc + 1)]));
             pc += 2;
             continue;
           }
           case Op.IMPORT: {
-            const m = unit.imports[ops[pc + 1]];
+            const m = unit.imports[getWI(ob + pc + 1)];
             setI(f, FrameF.sp, sp);
             setI(f, FrameF.pc, pc);
             const init = importModule(m, f);
@@ -453,13 +444,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             break dispatch;
           }
           case Op.FUNC_DEFN: {
-            const c = unit.codeIds[ops[pc + 1]];
+            const c = unit.codeIds[getWI(ob + pc + 1)];
             setW(sb + sp++, rt.mkFunc(c, vars, unit.module));
             pc += 2;
             continue;
           }
           case Op.LIST: {
-            const n = ops[pc + 1];
+            const n = getWI(ob + pc + 1);
             const l = allocList(K.List, n);
             for (let i = 0; i < n; i++) listPush(l, getW(sb + sp - n + i));
             sp -= n;
@@ -469,8 +460,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.SET:
           case Op.DICT: {
-            const n = ops[pc + 1];
-            const isDict = ops[pc] === Op.DICT;
+            const n = getWI(ob + pc + 1);
+            const isDict = getWI(ob + pc) === Op.DICT;
             const width = isDict ? 2 : 1;
             setI(f, FrameF.sp, sp);
             const c = isDict ? rt.newDict(n) : rt.newSet(n);
@@ -510,8 +501,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(ops[pc] - Op.EQ, a, b);
-            else ok = compareValues(ops[pc] - Op.EQ, a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc) - Op.EQ, a, b);
+            else ok = compareValues(getWI(ob + pc) - Op.EQ, a, b, f, pc, sp);
             if (ok) {
               setW(sb + sp - 2, b);
               sp--;
@@ -526,7 +517,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             if (bothSmall(a, b)) {
-              const r = ops[pc] === Op.ADD ? smallOf(a) + smallOf(b) : smallOf(a) - smallOf(b);
+              const r = getWI(ob + pc) === Op.ADD ? smallOf(a) + smallOf(b) : smallOf(a) - smallOf(b);
               if (fitsSmall(r)) {
                 setW(sb + sp - 2, small(r));
                 sp--;
@@ -537,14 +528,14 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (!isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
               const x = getF(a, FloatF.val);
               const y = getF(b, FloatF.val);
-              setW(sb + sp - 2, mkFloat(ops[pc] === Op.ADD ? x + y : x - y));
+              setW(sb + sp - 2, mkFloat(getWI(ob + pc) === Op.ADD ? x + y : x - y));
               sp--;
               pc += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
             setI(f, FrameF.pc, pc);
-            const r = rt.arith(ops[pc], a, b);
+            const r = rt.arith(getWI(ob + pc), a, b);
             setW(sb + sp - 2, r);
             sp--;
             pc += 1;
@@ -560,8 +551,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               const x = smallOf(a);
               const y = smallOf(b);
               let r: number;
-              if (ops[pc] === Op.MUL) r = x * y;
-              else if (ops[pc] === Op.MOD) {
+              if (getWI(ob + pc) === Op.MUL) r = x * y;
+              else if (getWI(ob + pc) === Op.MOD) {
                 r = x % y;
                 if (r !== 0 && r < 0 !== y < 0) r += y;
               } else r = x % y === 0 ? x / y : 0.5; // 0.5: not an Int result, take the slow path
@@ -572,17 +563,17 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 continue;
               }
             }
-            if (!isSmall(a) && !isSmall(b) && ops[pc] !== Op.MOD && typeId(a) === T.Float && typeId(b) === T.Float) {
+            if (!isSmall(a) && !isSmall(b) && getWI(ob + pc) !== Op.MOD && typeId(a) === T.Float && typeId(b) === T.Float) {
               const x = getF(a, FloatF.val);
               const y = getF(b, FloatF.val);
-              setW(sb + sp - 2, mkFloat(ops[pc] === Op.MUL ? x * y : x / y));
+              setW(sb + sp - 2, mkFloat(getWI(ob + pc) === Op.MUL ? x * y : x / y));
               sp--;
               pc += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
             setI(f, FrameF.pc, pc);
-            const r = rt.arith(ops[pc], a, b);
+            const r = rt.arith(getWI(ob + pc), a, b);
             if (r === NONE) {
               sp -= 2;
               break; // failed: handled after the switch
@@ -595,7 +586,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.EXBI: {
             const cls = getW(sb + sp - 1);
             const self = getW(sb + sp - 2);
-            setW(sb + sp - 2, rt.exbi(self, cls, nameSyms[ops[pc + 1]]));
+            setW(sb + sp - 2, rt.exbi(self, cls, nameSyms[getWI(ob + pc + 1)]));
             sp--;
             pc += 2;
             continue;
@@ -606,9 +597,9 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             throw new ConvergeThrow(rt.checkRaisable(e));
           }
           case Op.RAISE_NEW:
-            throw new ConvergeThrow(mkException(builtinObject(ops[pc + 1]), ''));
+            throw new ConvergeThrow(mkException(builtinObject(getWI(ob + pc + 1)), ''));
           case Op.ADD_EXCEPTION_FRAME:
-            setW(sb + sp, small(ops[pc + 1]));
+            setW(sb + sp, small(getWI(ob + pc + 1)));
             setW(sb + sp + 1, small(getI(f, FrameF.ffp)));
             setW(sb + sp + 2, small(getI(f, FrameF.gfp)));
             setW(sb + sp + 3, small(getI(f, FrameF.xfp)));
@@ -626,7 +617,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             continue;
           }
           case Op.UNPACK: {
-            const n = ops[pc + 1];
+            const n = getWI(ob + pc + 1);
             const l = getW(sb + sp - 1);
             rt.checkUnpack(l, n);
             for (let i = 0; i < n; i++) setW(sb + sp + i, listGet(l, n - 1 - i));
@@ -659,7 +650,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.SET_ITEM:
           case Op.ASSIGN_ITEM: {
-            const popped = ops[pc] === Op.SET_ITEM ? 2 : 3;
+            const popped = getWI(ob + pc) === Op.SET_ITEM ? 2 : 3;
             const item = listItemWord(getW(sb + sp - 2), getW(sb + sp - 1));
             if (item >= 0) {
               setW(item, getW(sb + sp - 3));
@@ -684,9 +675,9 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.GET_ITEM_VV:
           case Op.ASSIGN_ITEM_VV: {
             // c[i], or the statement c[i] := v with v on the stack.
-            const get = ops[pc] === Op.GET_ITEM_VV;
-            const c = getW(vb + ops[pc + 1]);
-            const i = getW(vb + ops[pc + 2]);
+            const get = getWI(ob + pc) === Op.GET_ITEM_VV;
+            const c = getW(vb + getWI(ob + pc + 1));
+            const i = getW(vb + getWI(ob + pc + 2));
             if (c === NONE) unassigned(pc + 1);
             if (i === NONE) unassigned(pc + 2);
             const item = listItemWord(c, i);
@@ -712,10 +703,10 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
-            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
+            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
             sp -= 2;
-            pc = ok ? pc + 3 : ops[pc + 2];
+            pc = ok ? pc + 3 : getWI(ob + pc + 2);
             continue;
           }
           // -- Operators with named operands (LOAD_VARs and INTs fused in) --------------
@@ -725,13 +716,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.ARITH_VI:
           case Op.ASSIGN_ARITH_VV:
           case Op.ASSIGN_ARITH_VI: {
-            const assign = ops[pc] === Op.ASSIGN_ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VI ? 1 : 0;
-            const a = getW(vb + ops[pc + 2 + assign]);
+            const assign = getWI(ob + pc) === Op.ASSIGN_ARITH_VV || getWI(ob + pc) === Op.ASSIGN_ARITH_VI ? 1 : 0;
+            const a = getW(vb + getWI(ob + pc + 2 + assign));
             if (a === NONE) unassigned(pc + 2 + assign);
-            const byVar = ops[pc] === Op.ARITH_VV || ops[pc] === Op.ASSIGN_ARITH_VV;
-            const b = byVar ? getW(vb + ops[pc + 3 + assign]) : small(ops[pc + 3 + assign]);
+            const byVar = getWI(ob + pc) === Op.ARITH_VV || getWI(ob + pc) === Op.ASSIGN_ARITH_VV;
+            const b = byVar ? getW(vb + getWI(ob + pc + 3 + assign)) : small(getWI(ob + pc + 3 + assign));
             if (b === NONE) unassigned(pc + 3 + assign);
-            const k = ops[pc + 1 + assign];
+            const k = getWI(ob + pc + 1 + assign);
             let r = arithFast(k, a, b);
             if (r === NONE) {
               setI(f, FrameF.sp, sp);
@@ -739,7 +730,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               r = rt.arith(Op.ADD + k, a, b);
               if (r === NONE) break; // failed: handled after the switch
             }
-            if (assign === 1) setW(vb + ops[pc + 1], r);
+            if (assign === 1) setW(vb + getWI(ob + pc + 1), r);
             else setW(sb + sp++, r);
             pc += 4 + assign;
             continue;
@@ -747,9 +738,9 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.ARITH_SV:
           case Op.ARITH_SI: {
             const a = getW(sb + sp - 1);
-            const b = ops[pc] === Op.ARITH_SV ? getW(vb + ops[pc + 2]) : small(ops[pc + 2]);
+            const b = getWI(ob + pc) === Op.ARITH_SV ? getW(vb + getWI(ob + pc + 2)) : small(getWI(ob + pc + 2));
             if (b === NONE) unassigned(pc + 2);
-            const k = ops[pc + 1];
+            const k = getWI(ob + pc + 1);
             let r = arithFast(k, a, b);
             if (r === NONE) {
               // The left operand stays on the stack (rooted) while Converge code may run.
@@ -767,38 +758,37 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.COMPARE_BRANCH_VV:
           case Op.COMPARE_BRANCH_VI: {
-            const a = getW(vb + ops[pc + 2]);
+            const a = getW(vb + getWI(ob + pc + 2));
             if (a === NONE) unassigned(pc + 2);
-            const b = ops[pc] === Op.COMPARE_BRANCH_VV ? getW(vb + ops[pc + 3]) : small(ops[pc + 3]);
+            const b = getWI(ob + pc) === Op.COMPARE_BRANCH_VV ? getW(vb + getWI(ob + pc + 3)) : small(getWI(ob + pc + 3));
             if (b === NONE) unassigned(pc + 3);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
-            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
-            pc = ok ? pc + 5 : ops[pc + 4];
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
+            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
+            pc = ok ? pc + 5 : getWI(ob + pc + 4);
             continue;
           }
           case Op.COMPARE_BRANCH_SV:
           case Op.COMPARE_BRANCH_SI:
           case Op.COMPARE_BRANCH_SB: {
             const a = getW(sb + sp - 1);
-            const op = ops[pc];
-            const b = op === Op.COMPARE_BRANCH_SV ? getW(vb + ops[pc + 2]) : op === Op.COMPARE_BRANCH_SI ? small(ops[pc + 2]) : builtinObject(ops[pc + 2]);
+            const op = getWI(ob + pc);
+            const b = op === Op.COMPARE_BRANCH_SV ? getW(vb + getWI(ob + pc + 2)) : op === Op.COMPARE_BRANCH_SI ? small(getWI(ob + pc + 2)) : builtinObject(getWI(ob + pc + 2));
             if (b === NONE) unassigned(pc + 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(ops[pc + 1], a, b);
-            else ok = compareValues(ops[pc + 1], a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
+            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
             sp--;
-            pc = ok ? pc + 4 : ops[pc + 3];
+            pc = ok ? pc + 4 : getWI(ob + pc + 3);
             continue;
           }
           case Op.GET_SLOT_VAR: {
-            const o = getW(vb + ops[pc + 1]);
+            const o = getW(vb + getWI(ob + pc + 1));
             if (o === NONE) unassigned(pc + 1);
             if (!isSmall(o) && typeId(o) === T.Object) {
-              const ic = code.ic;
-              const at = 3 * pc;
-              if (ic[at] === getI(o, ObjectF.map) && ic[at + 1] === 0) {
-                const idx = ic[at + 2] >> 1;
+              const e = icw + 3 * pc;
+              if (getWI(e) === getI(o, ObjectF.map) && getWI(e + 1) === 0) {
+                const idx = getWI(e + 2) >> 1;
                 const inl = (objBytes(o) - ObjectF.SIZE) >> 2;
                 const v = idx < inl ? getItem(o, ObjectF.SIZE, idx) : getItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl);
                 if (isSmall(v) || typeId(v) !== T.Func) {
@@ -809,12 +799,12 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               }
             }
             setW(sb + sp++, o); // rooted while the lookup runs
-            setW(sb + sp - 1, slotFor(o, nameSyms[ops[pc + 2]], code.ic, 3 * pc));
+            setW(sb + sp - 1, slotFor(o, nameSyms[getWI(ob + pc + 2)], icw + 3 * pc));
             pc += 3;
             continue;
           }
           default:
-            throw new Error(`internal error: bad opcode ${ops[pc]} at pc ${pc}`);
+            throw new Error(`internal error: bad opcode ${getWI(ob + pc)} at pc ${pc}`);
         }
         // Only failing instructions get here (the others `continue`), with pc still
         // at the failing instruction and sp already below its operands.

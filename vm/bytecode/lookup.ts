@@ -4,7 +4,7 @@
 // (or its superclasses') fields changes, so (map, version) identifies the answer.
 
 import { T, ClassF, MapF, ObjectF, FuncF } from '../rts/layout.js';
-import { getV, getI, setV, typeId } from '../rts/ll.js';
+import { getV, getI, getWI, setV, setWI, typeId } from '../rts/ll.js';
 import { NONE, asValue, isSmall, small, smallOf, word, type Value } from '../rts/value.js';
 import { findField } from '../rts/classes.js';
 import { mapLookup, mapWith, slotGet, slotSet, FUNC_BOUND } from '../rts/objects.js';
@@ -27,7 +27,10 @@ function hasPseudoSlots(t: number): boolean {
   return t === T.Class || t === T.Func || t === T.Module;
 }
 
-/** Inline caches are JavaScript Int32Arrays: values are stored in them as raw words. */
+/**
+ * Inline caches are VArrays in the heap (LoadedCode.icWord), addressed here by the heap
+ * word index of an entry's first word; values are compared and stored as raw words.
+ */
 const w = word;
 
 /** Set by methodFor: the method is a bound function, to be passed the receiver first. */
@@ -35,18 +38,18 @@ export let methodIsBound = false;
 
 /**
  * The callee of `o.s(...)` (without building a bound method). A call instruction is
- * three words long, so its site has three cache entries (at, at + 3, at + 6): a site that
+ * three words long, so its site has three cache entries (e, e + 3, e + 6): a site that
  * sees several receiver classes (`self.task.run(p)` over four task classes) keeps the
  * newest three, the first one checked inline.
  */
-export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Value {
+export function methodFor(o: Value, s: number, e: number): Value {
   const m = mapOf(o);
   const cls = getV(m, MapF.cls);
   const ver = getV(cls, ClassF.version);
   let f: Value;
-  if (ic[at] === w(m) && ic[at + 1] === w(ver)) f = asValue(ic[at + 2]);
+  if (getWI(e) === w(m) && getWI(e + 1) === w(ver)) f = asValue(getWI(e + 2));
   else {
-    f = methodMiss(o, m, cls, ver, s, ic, at);
+    f = methodMiss(o, m, cls, ver, s, e);
     if (f === NONE) return ownOrMissing;
   }
   methodIsBound = !isSmall(f) && typeId(f) === T.Func && (getI(f, FuncF.flags) & FUNC_BOUND) !== 0;
@@ -57,9 +60,9 @@ export function methodFor(o: Value, s: number, ic: Int32Array, at: number): Valu
 let ownOrMissing: Value = NONE;
 
 /** methodFor after its first cache entry missed: the other two entries, else a full lookup. */
-function methodMiss(o: Value, m: Value, cls: Value, ver: Value, s: number, ic: Int32Array, at: number): Value {
-  for (let e = at + 3; e <= at + 6; e += 3) {
-    if (ic[e] === w(m) && ic[e + 1] === w(ver)) return asValue(ic[e + 2]);
+function methodMiss(o: Value, m: Value, cls: Value, ver: Value, s: number, e: number): Value {
+  for (let x = e + 3; x <= e + 6; x += 3) {
+    if (getWI(x) === w(m) && getWI(x + 1) === w(ver)) return asValue(getWI(x + 2));
   }
   const slotted = !isSmall(o) && typeId(o) !== T.Int64 && typeId(o) !== T.Float && typeId(o) !== T.String;
   if (slotted) {
@@ -77,20 +80,20 @@ function methodMiss(o: Value, m: Value, cls: Value, ver: Value, s: number, ic: I
     return NONE;
   }
   // The newest entry first; the oldest of the three is dropped.
-  ic.copyWithin(at + 3, at, at + 6);
-  ic[at] = w(m);
-  ic[at + 1] = w(ver);
-  ic[at + 2] = w(f);
+  for (let k = 5; k >= 0; k--) setWI(e + 3 + k, getWI(e + k));
+  setWI(e, w(m));
+  setWI(e + 1, w(ver));
+  setWI(e + 2, w(f));
   return f;
 }
 
 /** `o.s` (GET_SLOT): own slot, else class field (bound to o if a bound function). */
-export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value {
+export function slotFor(o: Value, s: number, e: number): Value {
   const m = mapOf(o);
-  if (ic[at] === w(m)) {
-    if (ic[at + 1] === 0) return bindIfBound(o, slotGet(o, smallOf(asValue(ic[at + 2]))));
+  if (getWI(e) === w(m)) {
+    if (getWI(e + 1) === 0) return bindIfBound(o, slotGet(o, smallOf(asValue(getWI(e + 2)))));
     const cls = getV(m, MapF.cls);
-    if (ic[at + 1] === w(getV(cls, ClassF.version))) return bindIfBound(o, asValue(ic[at + 2]));
+    if (getWI(e + 1) === w(getV(cls, ClassF.version))) return bindIfBound(o, asValue(getWI(e + 2)));
   }
   if (!isSmall(o)) {
     const t = typeId(o);
@@ -98,9 +101,9 @@ export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value 
       if (!hasPseudoSlots(t)) {
         const i = mapLookup(m, s);
         if (i >= 0) {
-          ic[at] = w(m);
-          ic[at + 1] = 0;
-          ic[at + 2] = w(small(i));
+          setWI(e, w(m));
+          setWI(e + 1, 0);
+          setWI(e + 2, w(small(i)));
           return bindIfBound(o, slotGet(o, i));
         }
       } else {
@@ -112,26 +115,26 @@ export function slotFor(o: Value, s: number, ic: Int32Array, at: number): Value 
   const cls = getV(m, MapF.cls);
   const f = findField(cls, s);
   if (f === NONE) return getSlot(o, s); // instance_of, or Slot_Exception
-  ic[at] = w(m);
-  ic[at + 1] = w(getV(cls, ClassF.version));
-  ic[at + 2] = w(f);
+  setWI(e, w(m));
+  setWI(e + 1, w(getV(cls, ClassF.version)));
+  setWI(e + 2, w(f));
   return bindIfBound(o, f);
 }
 
 /** `o.s := v` (SET_SLOT), caching the map transition of plain objects. */
-export function storeSlot(o: Value, s: number, v: Value, ic: Int32Array, at: number): void {
+export function storeSlot(o: Value, s: number, v: Value, e: number): void {
   if (!isSmall(o) && typeId(o) === T.Object) {
     const m = getV(o, ObjectF.map);
-    if (ic[at] === w(m)) {
-      setV(o, ObjectF.map, asValue(ic[at + 1]));
-      slotSet(o, smallOf(asValue(ic[at + 2])), v);
+    if (getWI(e) === w(m)) {
+      setV(o, ObjectF.map, asValue(getWI(e + 1)));
+      slotSet(o, smallOf(asValue(getWI(e + 2))), v);
       return;
     }
     setSlot(o, s, v);
     const m2 = getV(o, ObjectF.map);
-    ic[at] = w(m);
-    ic[at + 1] = w(m2);
-    ic[at + 2] = w(small(mapLookup(m2, s)));
+    setWI(e, w(m));
+    setWI(e + 1, w(m2));
+    setWI(e + 2, w(small(mapLookup(m2, s))));
     return;
   }
   setSlot(o, s, v);

@@ -4,8 +4,8 @@
 // `M::x` lookups.
 
 import { alloc } from '../rts/alloc.js';
-import { T, ModuleF, VarsF, VArrayF, ClassF } from '../rts/layout.js';
-import { getV, setV, getI, setI, getItem, setItem, typeId, val } from '../rts/ll.js';
+import { T, BytesF, ModuleF, VarsF, VArrayF, ClassF } from '../rts/layout.js';
+import { addr, getV, setV, getI, setI, getItem, setItem, setWI, typeId, val } from '../rts/ll.js';
 import { NONE, isSmall, type Value } from '../rts/value.js';
 import { addPermanentRoot } from '../rts/gc.js';
 import { allocString, allocVArray, mkFloat, mkIntBig, strFromJs, sym, symName } from '../rts/objects.js';
@@ -72,17 +72,39 @@ export function loadUnit(def: UnitDef): LoadedUnit {
       codeIndex: i,
       inlineVars,
       failAt: failRangeMap(c.ops.length, c.failRanges),
-      ic: new Int32Array(c.ops.length * 3),
+      icWord: cacheWords(3 * c.ops.length),
       consts,
       nameSyms,
       exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
       frameBytes: frameBytes(c.maxStack, c.nVars),
       nVars: c.nVars,
+      opsWord: heapCopy(c.ops),
     });
   });
   units.push(unit);
   moduleTable.set(def.modId, module);
   return unit;
+}
+
+/**
+ * Copies instructions into a permanent Bytes object, never traced: the word index of the
+ * first. The interpreter reads them there (LoadedCode.opsWord).
+ */
+function heapCopy(ops: Int32Array): number {
+  const p = alloc(T.Bytes, BytesF.SIZE + 4 * ops.length);
+  setI(p, BytesF.len, 4 * ops.length);
+  addPermanentRoot(val(p));
+  const w = (p + BytesF.SIZE) >> 2;
+  for (let i = 0; i < ops.length; i++) setWI(w + i, ops[i]);
+  return w;
+}
+
+/** A permanent VArray of n zero words, for inline caches: the word index of the first. */
+function cacheWords(n: number): number {
+  const a = allocVArray(n);
+  setI(a, VArrayF.len, n);
+  addPermanentRoot(a);
+  return (addr(a) + VArrayF.SIZE) >> 2;
 }
 
 function failRangeMap(nops: number, ranges: Int32Array): Int32Array | null {
