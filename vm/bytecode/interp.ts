@@ -94,9 +94,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
     // V8's code, a per-code typed array would be checked and reloaded at every dispatch.
     const ob = code.opsWord;
     const icw = code.icWord;
+    const cw = code.constsWord;
     const unit = code.unit;
-    const consts = code.consts;
-    const nameSyms = code.nameSyms;
     let pc = getI(f, FrameF.pc);
     let sp = getI(f, FrameF.sp);
     // Locals are inline in the frame before the stack (Frame.vars is then the closure),
@@ -111,7 +110,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
       dispatch: for (;;) {
         switch (getWI(ob + pc)) {
           case Op.CONST:
-            setW(sb + sp++, consts[getWI(ob + pc + 1)]);
+            setW(sb + sp++, getW(cw + getWI(ob + pc + 1)));
             pc += 2;
             continue;
           case Op.INT:
@@ -255,7 +254,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (isMethod) {
               // o.m(args) without allocating a bound method: a bound function found as a
               // class field gets the receiver, which is already on the stack, first.
-              fn = methodFor(getW(sb + base), nameSyms[getWI(ob + pc + 1)], icw + 3 * pc);
+              fn = methodFor(getW(sb + base), getWI(ob + pc + 1), icw + 3 * pc);
               selfOnStack = methodIsBound;
             } else {
               fn = getW(sb + base);
@@ -388,7 +387,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 }
               }
             }
-            setW(sb + sp - 1, slotFor(o, nameSyms[getWI(ob + pc + 1)], icw + 3 * pc));
+            setW(sb + sp - 1, slotFor(o, getWI(ob + pc + 1), icw + 3 * pc));
             pc += 2;
             continue;
           }
@@ -412,7 +411,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 continue;
               }
             }
-            storeSlot(o, nameSyms[getWI(ob + pc + 1)], v, icw + 3 * pc);
+            storeSlot(o, getWI(ob + pc + 1), v, icw + 3 * pc);
             sp -= popped;
             pc += 2;
             continue;
@@ -426,7 +425,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               next = importModule(m, f, Mode.RETRY);
               break dispatch;
             }
-            setW(sb + sp - 1, moduleLookup(m, nameSyms[getWI(ob + pc + 1)]));
+            setW(sb + sp - 1, moduleLookup(m, getWI(ob + pc + 1)));
             pc += 2;
             continue;
           }
@@ -586,7 +585,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.EXBI: {
             const cls = getW(sb + sp - 1);
             const self = getW(sb + sp - 2);
-            setW(sb + sp - 2, rt.exbi(self, cls, nameSyms[getWI(ob + pc + 1)]));
+            setW(sb + sp - 2, rt.exbi(self, cls, getWI(ob + pc + 1)));
             sp--;
             pc += 2;
             continue;
@@ -799,7 +798,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               }
             }
             setW(sb + sp++, o); // rooted while the lookup runs
-            setW(sb + sp - 1, slotFor(o, nameSyms[getWI(ob + pc + 2)], icw + 3 * pc));
+            setW(sb + sp - 1, slotFor(o, getWI(ob + pc + 2), icw + 3 * pc));
             pc += 3;
             continue;
           }

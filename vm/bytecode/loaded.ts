@@ -50,9 +50,6 @@ export interface LoadedCode {
    * rather than in a typed array for the reason given at opsWord.
    */
   readonly icWord: number;
-  /** The unit's constants and name symbols, kept here to save a hop on every frame switch. */
-  readonly consts: Value[];
-  readonly nameSyms: Int32Array;
   /**
    * The argument count of the fast call path (frames.enterFrame): the number of
    * parameters when the function has inline variables and no varargs, else -1.
@@ -72,6 +69,8 @@ export interface LoadedCode {
    * every dispatch (2-9% less time on most benchmarks, measured).
    */
   readonly opsWord: number;
+  /** Heap word index of the unit's constants (the module's VArray), which CONST reads. */
+  readonly constsWord: number;
 }
 
 export const units: LoadedUnit[] = [];

@@ -14,7 +14,7 @@ import { setModulePseudo } from '../builtins/operators.js';
 import { codes, units, type LoadedUnit } from './loaded.js';
 import { allocVars, frameBytes, frameForInit, Mode } from './frames.js';
 import type { UnitDef } from './unit.js';
-import { Op, instrWords } from './opcodes.js';
+import { OPS, Op, instrWords } from './opcodes.js';
 
 /** Module objects by module id. */
 export const moduleTable = new Map<string, Value>();
@@ -73,12 +73,11 @@ export function loadUnit(def: UnitDef): LoadedUnit {
       inlineVars,
       failAt: failRangeMap(c.ops.length, c.failRanges),
       icWord: cacheWords(3 * c.ops.length),
-      consts,
-      nameSyms,
       exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
       frameBytes: frameBytes(c.maxStack, c.nVars),
       nVars: c.nVars,
-      opsWord: heapCopy(c.ops),
+      opsWord: heapCopy(c.ops, nameSyms),
+      constsWord: (addr(ca) + VArrayF.SIZE) >> 2,
     });
   });
   units.push(unit);
@@ -87,15 +86,20 @@ export function loadUnit(def: UnitDef): LoadedUnit {
 }
 
 /**
- * Copies instructions into a permanent Bytes object, never traced: the word index of the
- * first. The interpreter reads them there (LoadedCode.opsWord).
+ * Copies (verified) instructions into a permanent Bytes object, never traced: the word
+ * index of the first. The interpreter reads them there (LoadedCode.opsWord), with each
+ * `name` operand already resolved from its constant index to the name's symbol.
  */
-function heapCopy(ops: Int32Array): number {
+function heapCopy(ops: Int32Array, nameSyms: Int32Array): number {
   const p = alloc(T.Bytes, BytesF.SIZE + 4 * ops.length);
   setI(p, BytesF.len, 4 * ops.length);
   addPermanentRoot(val(p));
   const w = (p + BytesF.SIZE) >> 2;
-  for (let i = 0; i < ops.length; i++) setWI(w + i, ops[i]);
+  for (let pc = 0; pc < ops.length; pc += instrWords(ops[pc])) {
+    const kinds = OPS[ops[pc]].operands;
+    setWI(w + pc, ops[pc]);
+    for (let k = 0; k < kinds.length; k++) setWI(w + pc + 1 + k, kinds[k] === 'name' ? nameSyms[ops[pc + 1 + k]] : ops[pc + 1 + k]);
+  }
   return w;
 }
 
