@@ -383,6 +383,10 @@ export class CodeGen {
   /** Evaluates `cond` as a bound expression; on failure jumps to `onFail`. Leaves nothing. */
   private condition(cond: A.Expr, onFail: Label): void {
     const fg = this.fg;
+    if (cond.kind === 'Int' || cond.kind === 'Float' || cond.kind === 'String') {
+      // `while 1:`: a literal always succeeds and does nothing, so it costs no code.
+      return;
+    }
     const saved = fg.genMode;
     fg.genMode = false;
     if (cond.kind === 'Compare' && !canFail(cond.lhs) && !canFail(cond.rhs)) {
