@@ -92,6 +92,9 @@ export class Emitter {
       const [k, a, b] = [this.ops[p0 + 1], this.ops[p0 + 2], this.ops[p0 + 3]];
       const fused = this.ops[p0] === Op.ARITH_VV ? Op.ASSIGN_ARITH_VV : Op.ASSIGN_ARITH_VI;
       this.replace(p0, fused, [d, k, a, b], [this.pos(p0), undefined, undefined, this.pos(p0 + 2), this.pos(p0 + 3)]);
+    } else if (form === Op.ASSIGN_VAR && p0 >= 0 && this.ops[p0] === Op.LOAD_VAR) {
+      // `b := a`: the read keeps its position (an unassigned `a` is reported there).
+      this.replace(p0, Op.MOVE_VAR, [this.ops[p0 + 1], this.ops[p1 + 1]], [this.pos(p1), this.pos(p0)]);
     } else if (form === Op.ASSIGN_ITEM && p0 >= 0 && this.ops[p0] === Op.LOAD_VAR2) {
       const [c, i] = [this.ops[p0 + 1], this.ops[p0 + 2]];
       this.replace(p0, Op.ASSIGN_ITEM_VV, [c, i], [this.pos(p1), this.pos(p0), this.pos(p0 + 2)]);
@@ -163,6 +166,11 @@ export class Emitter {
       case Op.GET_SLOT:
         if (o1 !== Op.LOAD_VAR) return false;
         this.replace(p1, Op.GET_SLOT_VAR, [w(p1 + 1), operands[0]], [here, this.pos(p1)]);
+        return true;
+      case Op.ASSIGN_VAR:
+        // The variable read keeps its position (an unassigned `a` is reported there).
+        if (o1 !== Op.LOAD_VAR) return false;
+        this.replace(p1, Op.MOVE_VAR, [w(p1 + 1), operands[0]], [here, this.pos(p1)]);
         return true;
       case Op.GET_ITEM:
         if (o1 !== Op.LOAD_VAR2) return false;

@@ -163,6 +163,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             setW(vb + getWI(ob + pc + 1), getW(sb + --sp));
             pc += 2;
             continue;
+          case Op.MOVE_VAR: {
+            const v = getW(vb + getWI(ob + pc + 1));
+            if (v === NONE) unassigned(pc + 1);
+            setW(vb + getWI(ob + pc + 2), v);
+            pc += 3;
+            continue;
+          }
           case Op.LOAD_OUTER: {
             let env = outer;
             for (let d = getWI(ob + pc + 1); d > 1; d--) env = getV(env, VarsF.parent);

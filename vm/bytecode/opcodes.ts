@@ -117,6 +117,7 @@ export const OPS = [
   { name: 'GET_SLOT_VAR', operands: ['var', 'name'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR o, GET_SLOT name: [] -> [o.name].' },
   { name: 'GET_ITEM_VV', operands: ['var', 'var'], pops: 0, pushes: 1, flow: 'next', doc: 'LOAD_VAR c, LOAD_VAR i, GET_ITEM: [] -> [c[i]].' },
   { name: 'ASSIGN_ITEM_VV', operands: ['var', 'var'], pops: 1, pushes: 0, flow: 'next', doc: 'LOAD_VAR c, LOAD_VAR i, ASSIGN_ITEM: [v] -> [], setting c[i] := v (the statement).' },
+  { name: 'MOVE_VAR', operands: ['var', 'var'], pops: 0, pushes: 0, flow: 'next', doc: 'LOAD_VAR a, ASSIGN_VAR b: b := a; Unassigned_Var_Exception if a is unassigned.' },
 ] as const satisfies readonly OpDef[];
 
 /** The operators of the ARITH instructions, by operand value: Op.ADD + operand. */
@@ -215,6 +216,7 @@ export const enum Op {
   GET_SLOT_VAR,
   GET_ITEM_VV,
   ASSIGN_ITEM_VV,
+  MOVE_VAR,
 }
 
 export const OP_COUNT = OPS.length;

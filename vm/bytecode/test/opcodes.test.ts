@@ -91,6 +91,7 @@ const OP_ENUM: Record<OpName, number> = {
   GET_SLOT_VAR: Op.GET_SLOT_VAR,
   GET_ITEM_VV: Op.GET_ITEM_VV,
   ASSIGN_ITEM_VV: Op.ASSIGN_ITEM_VV,
+  MOVE_VAR: Op.MOVE_VAR,
 };
 
 const BUILTIN_ENUM: Record<(typeof BUILTINS)[number], number> = {
