@@ -4,7 +4,7 @@
 // place. The views are bound once, at module level, so V8 bakes in their address.
 //
 // CONVERGE_HEAP=arraybuffer forces the fallback (used by tests); CONVERGE_HEAP_MAX sets
-// the limit in MiB (default 3072). Exceeding the limit is a HeapExhausted error, reported
+// the limit in MiB (default and maximum 2047). Exceeding the limit is a HeapExhausted error, reported
 // to the user as such.
 
 import { createRequire } from 'node:module';
@@ -25,11 +25,17 @@ interface Region {
   grow(bytes: number): void;
 }
 
+/**
+ * Heap offsets are 32-bit words turned into indexes with signed shifts (`p >> 2`), and a
+ * pointer is a Value word: an object must start below 2^31. Larger limits are capped.
+ */
+const MAX_LIMIT = 2 ** 31 - 8;
+
 function envLimit(): number {
   const s = process.env.CONVERGE_HEAP_MAX;
-  const mib = s ? Number(s) : 3072;
-  if (!Number.isFinite(mib) || mib < 16) return 3072 * 1024 * 1024;
-  return Math.min(mib * 1024 * 1024, RESERVE - 8);
+  const mib = s ? Number(s) : 2047;
+  if (!Number.isFinite(mib) || mib < 16) return 2047 * 1024 * 1024;
+  return Math.min(mib * 1024 * 1024, MAX_LIMIT, RESERVE - 8);
 }
 
 function mmapRegion(): Region | null {

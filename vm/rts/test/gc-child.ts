@@ -3,6 +3,7 @@
 //
 //   node gc-child.mjs cases     run every GC case, print {heapKind, results} as JSON
 //   node gc-child.mjs exhaust   allocate until the heap limit, print what was thrown
+//   node gc-child.mjs limit     print the heap limit in bytes
 
 import { isDeepStrictEqual } from 'node:util';
 import { GC_CASES, type Check } from './gc-cases.js';
@@ -53,6 +54,7 @@ function exhaust(): void {
 const mode = process.argv[2];
 if (mode === 'cases') runCases();
 else if (mode === 'exhaust') exhaust();
+else if (mode === 'limit') process.stdout.write(String(heapLimit));
 else {
   process.stderr.write(`gc-child: unknown mode ${mode}\n`);
   process.exitCode = 2;

@@ -125,6 +125,13 @@ for (const heap of ['default', 'arraybuffer']) {
   });
 }
 
+test('the heap limit defaults to 2047 MiB, and larger CONVERGE_HEAP_MAX values are capped below 2 GiB (offsets are signed words)', async (t) => {
+  const limit = async (env: Record<string, string>) => Number((await run(process.execPath, [childBundle(), 'limit'], env)).stdout);
+  t.is(await limit({}), 2047 * 1024 * 1024);
+  t.is(await limit({ CONVERGE_HEAP_MAX: '4000' }), 2 ** 31 - 8);
+  t.is(await limit({ CONVERGE_HEAP_MAX: '100' }), 100 * 1024 * 1024);
+});
+
 test('bin/converge: a program that outgrows CONVERGE_HEAP_MAX=32 reports heap exhaustion, exits non-zero, no JS stack trace', async (t) => {
   const vm = join(ROOT, 'build', 'converge.cjs');
   if (!existsSync(vm)) return t.fail('build/converge.cjs is missing: run node build.mjs first');
