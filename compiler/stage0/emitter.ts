@@ -167,11 +167,6 @@ export class Emitter {
         if (o1 !== Op.LOAD_VAR) return false;
         this.replace(p1, Op.GET_SLOT_VAR, [w(p1 + 1), operands[0]], [here, this.pos(p1)]);
         return true;
-      case Op.ASSIGN_VAR:
-        // The variable read keeps its position (an unassigned `a` is reported there).
-        if (o1 !== Op.LOAD_VAR) return false;
-        this.replace(p1, Op.MOVE_VAR, [w(p1 + 1), operands[0]], [here, this.pos(p1)]);
-        return true;
       case Op.GET_ITEM:
         if (o1 !== Op.LOAD_VAR2) return false;
         this.replace(p1, Op.GET_ITEM_VV, [w(p1 + 1), w(p1 + 2)], [here, this.pos(p1), this.pos(p1 + 2)]);
