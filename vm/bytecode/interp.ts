@@ -1,12 +1,13 @@
 // The interpreter (DESIGN D4, D5): a stackless dispatch loop. A Converge call switches the
 // current frame instead of recursing on the host stack; only builtins that call back
-// into Converge re-enter run(). pc and sp live in locals and are written back to the
+// into Converge re-enter run(). The instruction pointer (ip: the pc as a word index into
+// the heap copy of the code) and sp live in locals and are written back to the
 // frame whenever control leaves it (calls, returns, safepoints, exceptions).
 //
 // JIT hints (where they will go): the green key is (code id, pc) at backward BRANCHes
 // (can_enter_jit) and at the loop head (jit_merge_point); the frame is virtualizable.
 
-import { state as heap } from '../rts/alloc.js';
+import { state as heap, collectSoon } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
 import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF } from '../rts/layout.js';
 import { addr, getF, getI, getItem, getV, getW, getWI, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
@@ -62,7 +63,7 @@ export function run(entry: number): Value {
     for (;;) {
       const r = runSlice(entry, f, shadowAtEntry);
       if (r !== SLICE_OVER) return r;
-      if (++slicesRun === EARLY_COLLECTION_SLICE) heap.threshold = 0;
+      if (++slicesRun === EARLY_COLLECTION_SLICE) collectSoon();
       f = sliceResume;
     }
   } finally {
@@ -105,10 +106,11 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
     // The instructions, read from their copy in the heap: the heap view is a constant in
     // V8's code, a per-code typed array would be checked and reloaded at every dispatch.
     const ob = code.opsWord;
-    const icw = code.icWord;
+    // Inline cache of the instruction at ip: icb + 3 * ip.
+    const icb = code.icWord - 3 * ob;
     const cw = code.constsWord;
     const unit = code.unit;
-    let pc = getI(f, FrameF.pc);
+    let ip = ob + getI(f, FrameF.pc); // word index of the current instruction in the heap
     let sp = getI(f, FrameF.sp);
     // Locals are inline in the frame before the stack (Frame.vars is then the closure),
     // or in a Vars object that closures share (whose parent is the closure).
@@ -120,101 +122,101 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
     let next = 0; // frame to switch to, when a case sets it
     try {
       dispatch: for (;;) {
-        switch (getWI(ob + pc)) {
+        switch (getWI(ip)) {
           case Op.CONST:
-            setW(sb + sp++, getW(cw + getWI(ob + pc + 1)));
-            pc += 2;
+            setW(sb + sp++, getW(cw + getWI(ip + 1)));
+            ip += 2;
             continue;
           case Op.INT:
-            setW(sb + sp++, small(getWI(ob + pc + 1)));
-            pc += 2;
+            setW(sb + sp++, small(getWI(ip + 1)));
+            ip += 2;
             continue;
           case Op.BUILTIN:
-            setW(sb + sp++, builtinObject(getWI(ob + pc + 1)));
-            pc += 2;
+            setW(sb + sp++, builtinObject(getWI(ip + 1)));
+            ip += 2;
             continue;
           case Op.MODULE:
             setW(sb + sp++, unit.module);
-            pc += 1;
+            ip += 1;
             continue;
           case Op.LOAD_VAR: {
-            const v = getW(vb + getWI(ob + pc + 1));
-            if (v === NONE) unassigned(pc);
+            const v = getW(vb + getWI(ip + 1));
+            if (v === NONE) unassigned(ip - ob);
             setW(sb + sp++, v);
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.LOAD_VAR2: {
-            const v = getW(vb + getWI(ob + pc + 1));
-            const u = getW(vb + getWI(ob + pc + 2));
-            if (v === NONE) unassigned(pc);
-            if (u === NONE) unassigned(pc + 2);
+            const v = getW(vb + getWI(ip + 1));
+            const u = getW(vb + getWI(ip + 2));
+            if (v === NONE) unassigned(ip - ob);
+            if (u === NONE) unassigned(ip - ob + 2);
             setW(sb + sp, v);
             setW(sb + sp + 1, u);
             sp += 2;
-            pc += 3;
+            ip += 3;
             continue;
           }
           case Op.STORE_VAR:
-            setW(vb + getWI(ob + pc + 1), getW(sb + sp - 1));
-            pc += 2;
+            setW(vb + getWI(ip + 1), getW(sb + sp - 1));
+            ip += 2;
             continue;
           case Op.ASSIGN_VAR:
-            setW(vb + getWI(ob + pc + 1), getW(sb + --sp));
-            pc += 2;
+            setW(vb + getWI(ip + 1), getW(sb + --sp));
+            ip += 2;
             continue;
           case Op.MOVE_VAR: {
-            const v = getW(vb + getWI(ob + pc + 1));
-            if (v === NONE) unassigned(pc + 1);
-            setW(vb + getWI(ob + pc + 2), v);
-            pc += 3;
+            const v = getW(vb + getWI(ip + 1));
+            if (v === NONE) unassigned(ip - ob + 1);
+            setW(vb + getWI(ip + 2), v);
+            ip += 3;
             continue;
           }
           case Op.LOAD_OUTER: {
             let env = outer;
-            for (let d = getWI(ob + pc + 1); d > 1; d--) env = getV(env, VarsF.parent);
-            const v = getItem(env, VarsF.SIZE, getWI(ob + pc + 2));
-            if (v === NONE) unassigned(pc);
+            for (let d = getWI(ip + 1); d > 1; d--) env = getV(env, VarsF.parent);
+            const v = getItem(env, VarsF.SIZE, getWI(ip + 2));
+            if (v === NONE) unassigned(ip - ob);
             setW(sb + sp++, v);
-            pc += 3;
+            ip += 3;
             continue;
           }
           case Op.STORE_OUTER: {
             let env = outer;
-            for (let d = getWI(ob + pc + 1); d > 1; d--) env = getV(env, VarsF.parent);
-            setItem(env, VarsF.SIZE, getWI(ob + pc + 2), getW(sb + sp - 1));
-            pc += 3;
+            for (let d = getWI(ip + 1); d > 1; d--) env = getV(env, VarsF.parent);
+            setItem(env, VarsF.SIZE, getWI(ip + 2), getW(sb + sp - 1));
+            ip += 3;
             continue;
           }
           case Op.IS_ASSIGNED:
-            pc = getW(vb + getWI(ob + pc + 1)) !== NONE ? getWI(ob + pc + 2) : pc + 3;
+            ip = getW(vb + getWI(ip + 1)) !== NONE ? ob + getWI(ip + 2) : ip + 3;
             continue;
           case Op.POP:
             sp--;
-            pc += 1;
+            ip += 1;
             continue;
           case Op.DUP:
             setW(sb + sp, getW(sb + sp - 1));
             sp++;
-            pc += 1;
+            ip += 1;
             continue;
           case Op.SWAP: {
             const t = getW(sb + sp - 1);
             setW(sb + sp - 1, getW(sb + sp - 2));
             setW(sb + sp - 2, t);
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.ADD_FAILURE_FRAME:
           case Op.ADD_FAIL_UP_FRAME: {
-            const target = getWI(ob + pc) === Op.ADD_FAILURE_FRAME ? getWI(ob + pc + 1) : FAIL_UP;
+            const target = getWI(ip) === Op.ADD_FAILURE_FRAME ? getWI(ip + 1) : FAIL_UP;
             setW(sb + sp, small(target));
             setW(sb + sp + 1, small(getI(f, FrameF.ffp)));
             setW(sb + sp + 2, small(getI(f, FrameF.gfp)));
             setI(f, FrameF.ffp, sp);
             setI(f, FrameF.gfp, -1);
             sp += FAILURE_MARKER_SLOTS;
-            pc += getWI(ob + pc) === Op.ADD_FAILURE_FRAME ? 2 : 1;
+            ip += getWI(ip) === Op.ADD_FAILURE_FRAME ? 2 : 1;
             continue;
           }
           case Op.POP_FAILURE_FRAME: {
@@ -222,14 +224,14 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             setI(f, FrameF.ffp, smallOf(getW(sb + ffp + 1)));
             setI(f, FrameF.gfp, smallOf(getW(sb + ffp + 2)));
             sp = ffp;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.FAIL:
             break; // handled after the switch
           case Op.BRANCH: {
-            const target = getWI(ob + pc + 1);
-            if (target < pc) {
+            const target = getWI(ip + 1);
+            if (target < ip - ob) {
               // A loop's back edge: a safepoint (and where can_enter_jit will go).
               setI(f, FrameF.sp, sp);
               safepoint();
@@ -239,7 +241,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 return SLICE_OVER;
               }
             }
-            pc = target;
+            ip = ob + target;
             continue;
           }
           case Op.EYIELD: {
@@ -252,20 +254,20 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             pushGenMarker(f, sb, ffp, seg, EYIELD_TAG, resume);
             sp = copySegment(sb, ffp);
             setW(sb + sp++, v);
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.APPLY:
           case Op.APPLY_GEN:
           case Op.CALL_METHOD:
           case Op.CALL_METHOD_GEN: {
-            const op = getWI(ob + pc);
+            const op = getWI(ip);
             const isMethod = op === Op.CALL_METHOD || op === Op.CALL_METHOD_GEN;
             const gen = op === Op.APPLY_GEN || op === Op.CALL_METHOD_GEN;
-            const n = isMethod ? getWI(ob + pc + 2) : getWI(ob + pc + 1);
+            const n = isMethod ? getWI(ip + 2) : getWI(ip + 1);
             const base = sp - n - 1; // stack index of the callee (APPLY) or receiver (CALL_METHOD)
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             safepoint();
             let fn: Value;
             let pre: Value[] = NO_ARGS;
@@ -273,7 +275,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (isMethod) {
               // o.m(args) without allocating a bound method: a bound function found as a
               // class field gets the receiver, which is already on the stack, first.
-              fn = methodFor(getW(sb + base), getWI(ob + pc + 1), icw + 3 * pc);
+              fn = methodFor(getW(sb + base), getWI(ip + 1), icb + 3 * ip);
               selfOnStack = methodIsBound;
             } else {
               fn = getW(sb + base);
@@ -288,11 +290,11 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             }
             if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${rt.classPathOfValue(fn)}'.`);
             const codeId = getI(fn, FuncF.code);
-            const resumePc = pc + (isMethod ? 3 : 2);
+            const resumePc = ip - ob + (isMethod ? 3 : 2);
             if (codeId >= 0 && !gen && pre.length === 0) {
               const cc = codes[codeId];
               if (cc.exactArgs === (selfOnStack ? n + 1 : n)) {
-                next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - pc));
+                next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - (ip - ob)));
                 setI(f, FrameF.sp, base);
                 break dispatch;
               }
@@ -317,7 +319,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                     break dispatch;
                   }
                   sp = base + 1;
-                  pc = resumePc;
+                  ip = ob + resumePc;
                   continue;
                 }
               }
@@ -342,7 +344,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                   pushGenMarker(f, sb, base, seg, state, resumePc);
                   sp = copySegment(sb, base);
                   setW(sb + sp++, r);
-                  pc = resumePc;
+                  ip = ob + resumePc;
                   continue;
                 }
               }
@@ -357,13 +359,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 sp = copySegment(sb, base);
               } else sp = base;
               setW(sb + sp++, r);
-              pc = resumePc;
+              ip = ob + resumePc;
               continue;
             }
             // A Converge function: a new frame, arguments bound straight from our stack.
             const callee = selfOnStack
-              ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : normalMode(resumePc - pc))
-              : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : normalMode(resumePc - pc));
+              ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : normalMode(resumePc - (ip - ob)))
+              : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : normalMode(resumePc - (ip - ob)));
             if (gen) {
               const seg = segStart(f);
               pushGenMarker(f, sb, base, seg, val(callee), resumePc);
@@ -376,15 +378,15 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           }
           case Op.RETURN:
           case Op.RETURN_FAIL: {
-            const v = getWI(ob + pc) === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
-            setI(f, FrameF.pc, pc);
+            const v = getWI(ip) === Op.RETURN ? (getW(sb + sp - 1)) : NONE;
+            setI(f, FrameF.pc, ip - ob);
             next = returnFromFrame(f, v);
             if (next === 0) return v;
             break dispatch;
           }
           case Op.YIELD: {
             const v = getW(sb + sp - 1);
-            setI(f, FrameF.pc, pc + 1);
+            setI(f, FrameF.pc, ip - ob + 1);
             setI(f, FrameF.sp, sp);
             next = yieldFromFrame(f, v);
             if (next === 0) return v;
@@ -394,30 +396,30 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const o = getW(sb + sp - 1);
             if (!isSmall(o) && typeId(o) === T.Object) {
               // Inline-cache hit on an instance's own slot: no call at all.
-              const e = icw + 3 * pc;
+              const e = icb + 3 * ip;
               if (getWI(e) === getI(o, ObjectF.map) && getWI(e + 1) === 0) {
                 const idx = getWI(e + 2) >> 1;
                 const inl = (objBytes(o) - ObjectF.SIZE) >> 2; // slots stored inline
                 const v = idx < inl ? getItem(o, ObjectF.SIZE, idx) : getItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl);
                 if (isSmall(v) || typeId(v) !== T.Func) {
                   setW(sb + sp - 1, v);
-                  pc += 2;
+                  ip += 2;
                   continue;
                 }
               }
             }
-            setW(sb + sp - 1, slotFor(o, getWI(ob + pc + 1), icw + 3 * pc));
-            pc += 2;
+            setW(sb + sp - 1, slotFor(o, getWI(ip + 1), icb + 3 * ip));
+            ip += 2;
             continue;
           }
           case Op.SET_SLOT:
           case Op.ASSIGN_SLOT: {
             // The statement form also pops the value.
-            const popped = getWI(ob + pc) === Op.SET_SLOT ? 1 : 2;
+            const popped = getWI(ip) === Op.SET_SLOT ? 1 : 2;
             const o = getW(sb + sp - 1);
             const v = getW(sb + sp - 2);
             if (!isSmall(o) && typeId(o) === T.Object) {
-              const e = icw + 3 * pc;
+              const e = icb + 3 * ip;
               if (getWI(e) === getI(o, ObjectF.map) && getWI(e) === getWI(e + 1)) {
                 // Cached store to a slot that exists (same map: no map transition),
                 // inline or in the spill array.
@@ -426,13 +428,13 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                 if (idx < inl) setItem(o, ObjectF.SIZE, idx, v);
                 else setItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl, v);
                 sp -= popped;
-                pc += 2;
+                ip += 2;
                 continue;
               }
             }
-            storeSlot(o, getWI(ob + pc + 1), v, icw + 3 * pc);
+            storeSlot(o, getWI(ip + 1), v, icb + 3 * ip);
             sp -= popped;
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.MODULE_LOOKUP: {
@@ -440,46 +442,46 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const m = getW(sb + sp - 1);
             if (needsInit(m)) {
               // A lookup through a module initialises it first (spec §14.4).
-              setI(f, FrameF.pc, pc);
+              setI(f, FrameF.pc, ip - ob);
               next = importModule(m, f, Mode.RETRY);
               break dispatch;
             }
-            setW(sb + sp - 1, moduleLookup(m, getWI(ob + pc + 1)));
-            pc += 2;
+            setW(sb + sp - 1, moduleLookup(m, getWI(ip + 1)));
+            ip += 2;
             continue;
           }
           case Op.IMPORT: {
-            const m = unit.imports[getWI(ob + pc + 1)];
+            const m = unit.imports[getWI(ip + 1)];
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             const init = importModule(m, f);
             if (init === 0) {
               setW(sb + sp++, m);
-              pc += 2;
+              ip += 2;
               continue;
             }
             next = init;
             break dispatch;
           }
           case Op.FUNC_DEFN: {
-            const c = unit.codeIds[getWI(ob + pc + 1)];
+            const c = unit.codeIds[getWI(ip + 1)];
             setW(sb + sp++, rt.mkFunc(c, vars, unit.module));
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.LIST: {
-            const n = getWI(ob + pc + 1);
+            const n = getWI(ip + 1);
             const l = allocList(K.List, n);
             for (let i = 0; i < n; i++) listPush(l, getW(sb + sp - n + i));
             sp -= n;
             setW(sb + sp++, l);
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.SET:
           case Op.DICT: {
-            const n = getWI(ob + pc + 1);
-            const isDict = getWI(ob + pc) === Op.DICT;
+            const n = getWI(ip + 1);
+            const isDict = getWI(ip) === Op.DICT;
             const width = isDict ? 2 : 1;
             setI(f, FrameF.sp, sp);
             const c = isDict ? rt.newDict(n) : rt.newSet(n);
@@ -494,7 +496,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             shadowPopTo(mark);
             sp -= n * width;
             setW(sb + sp++, c);
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.IS: {
@@ -503,7 +505,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (rt.identical(a, b)) {
               setW(sb + sp - 2, b);
               sp--;
-              pc += 1;
+              ip += 1;
               continue;
             }
             sp -= 2;
@@ -519,12 +521,12 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc) - Op.EQ, a, b);
-            else ok = compareValues(getWI(ob + pc) - Op.EQ, a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ip) - Op.EQ, a, b);
+            else ok = compareValues(getWI(ip) - Op.EQ, a, b, f, ip - ob, sp);
             if (ok) {
               setW(sb + sp - 2, b);
               sp--;
-              pc += 1;
+              ip += 1;
               continue;
             }
             sp -= 2;
@@ -535,28 +537,28 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             if (bothSmall(a, b)) {
-              const r = getWI(ob + pc) === Op.ADD ? smallOf(a) + smallOf(b) : smallOf(a) - smallOf(b);
+              const r = getWI(ip) === Op.ADD ? smallOf(a) + smallOf(b) : smallOf(a) - smallOf(b);
               if (fitsSmall(r)) {
                 setW(sb + sp - 2, small(r));
                 sp--;
-                pc += 1;
+                ip += 1;
                 continue;
               }
             }
             if (!isSmall(a) && !isSmall(b) && typeId(a) === T.Float && typeId(b) === T.Float) {
               const x = getF(a, FloatF.val);
               const y = getF(b, FloatF.val);
-              setW(sb + sp - 2, mkFloat(getWI(ob + pc) === Op.ADD ? x + y : x - y));
+              setW(sb + sp - 2, mkFloat(getWI(ip) === Op.ADD ? x + y : x - y));
               sp--;
-              pc += 1;
+              ip += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
-            const r = rt.arith(getWI(ob + pc), a, b);
+            setI(f, FrameF.pc, ip - ob);
+            const r = rt.arith(getWI(ip), a, b);
             setW(sb + sp - 2, r);
             sp--;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.MUL:
@@ -569,44 +571,44 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               const x = smallOf(a);
               const y = smallOf(b);
               let r: number;
-              if (getWI(ob + pc) === Op.MUL) r = x * y;
-              else if (getWI(ob + pc) === Op.MOD) {
+              if (getWI(ip) === Op.MUL) r = x * y;
+              else if (getWI(ip) === Op.MOD) {
                 r = x % y;
                 if (r !== 0 && r < 0 !== y < 0) r += y;
               } else r = x % y === 0 ? x / y : 0.5; // 0.5: not an Int result, take the slow path
               if (fitsSmall(r) && (r | 0) === r) {
                 setW(sb + sp - 2, small(r));
                 sp--;
-                pc += 1;
+                ip += 1;
                 continue;
               }
             }
-            if (!isSmall(a) && !isSmall(b) && getWI(ob + pc) !== Op.MOD && typeId(a) === T.Float && typeId(b) === T.Float) {
+            if (!isSmall(a) && !isSmall(b) && getWI(ip) !== Op.MOD && typeId(a) === T.Float && typeId(b) === T.Float) {
               const x = getF(a, FloatF.val);
               const y = getF(b, FloatF.val);
-              setW(sb + sp - 2, mkFloat(getWI(ob + pc) === Op.MUL ? x * y : x / y));
+              setW(sb + sp - 2, mkFloat(getWI(ip) === Op.MUL ? x * y : x / y));
               sp--;
-              pc += 1;
+              ip += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
-            const r = rt.arith(getWI(ob + pc), a, b);
+            setI(f, FrameF.pc, ip - ob);
+            const r = rt.arith(getWI(ip), a, b);
             if (r === NONE) {
               sp -= 2;
               break; // failed: handled after the switch
             }
             setW(sb + sp - 2, r);
             sp--;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.EXBI: {
             const cls = getW(sb + sp - 1);
             const self = getW(sb + sp - 2);
-            setW(sb + sp - 2, rt.exbi(self, cls, getWI(ob + pc + 1)));
+            setW(sb + sp - 2, rt.exbi(self, cls, getWI(ip + 1)));
             sp--;
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.RAISE: {
@@ -615,15 +617,15 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             throw new ConvergeThrow(rt.checkRaisable(e));
           }
           case Op.RAISE_NEW:
-            throw new ConvergeThrow(mkException(builtinObject(getWI(ob + pc + 1)), ''));
+            throw new ConvergeThrow(mkException(builtinObject(getWI(ip + 1)), ''));
           case Op.ADD_EXCEPTION_FRAME:
-            setW(sb + sp, small(getWI(ob + pc + 1)));
+            setW(sb + sp, small(getWI(ip + 1)));
             setW(sb + sp + 1, small(getI(f, FrameF.ffp)));
             setW(sb + sp + 2, small(getI(f, FrameF.gfp)));
             setW(sb + sp + 3, small(getI(f, FrameF.xfp)));
             setI(f, FrameF.xfp, sp);
             sp += EXCEPTION_MARKER_SLOTS;
-            pc += 2;
+            ip += 2;
             continue;
           case Op.POP_EXCEPTION_FRAME: {
             const xfp = getI(f, FrameF.xfp);
@@ -631,16 +633,16 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             setI(f, FrameF.gfp, smallOf(getW(sb + xfp + 2)));
             setI(f, FrameF.xfp, smallOf(getW(sb + xfp + 3)));
             sp = xfp;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.UNPACK: {
-            const n = getWI(ob + pc + 1);
+            const n = getWI(ip + 1);
             const l = getW(sb + sp - 1);
             rt.checkUnpack(l, n);
             for (let i = 0; i < n; i++) setW(sb + sp + i, listGet(l, n - 1 - i));
             sp += n;
-            pc += 2;
+            ip += 2;
             continue;
           }
           case Op.GET_ITEM: {
@@ -648,11 +650,11 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (item >= 0) {
               setW(sb + sp - 2, getW(item));
               sp--;
-              pc += 1;
+              ip += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             // The fast paths stand for List.get / Dict.get: name them in backtraces.
             vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listGet, special.dictGet, special.stringGet);
             const r = rt.getItem(getW(sb + sp - 2), getW(sb + sp - 1));
@@ -663,21 +665,21 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             }
             setW(sb + sp - 2, r);
             sp--;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.SET_ITEM:
           case Op.ASSIGN_ITEM: {
-            const popped = getWI(ob + pc) === Op.SET_ITEM ? 2 : 3;
+            const popped = getWI(ip) === Op.SET_ITEM ? 2 : 3;
             const item = listItemWord(getW(sb + sp - 2), getW(sb + sp - 1));
             if (item >= 0) {
               setW(item, getW(sb + sp - 3));
               sp -= popped;
-              pc += 1;
+              ip += 1;
               continue;
             }
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             const v = getW(sb + sp - 3);
             vs.curBuiltin = itemBuiltin(getW(sb + sp - 2), special.listSet, special.dictSet, 0);
             const r = rt.setItem(getW(sb + sp - 2), getW(sb + sp - 1), v);
@@ -687,44 +689,44 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               break; // failed: handled after the switch
             }
             sp -= popped;
-            pc += 1;
+            ip += 1;
             continue;
           }
           case Op.GET_ITEM_VV:
           case Op.ASSIGN_ITEM_VV: {
             // c[i], or the statement c[i] := v with v on the stack.
-            const get = getWI(ob + pc) === Op.GET_ITEM_VV;
-            const c = getW(vb + getWI(ob + pc + 1));
-            const i = getW(vb + getWI(ob + pc + 2));
-            if (c === NONE) unassigned(pc + 1);
-            if (i === NONE) unassigned(pc + 2);
+            const get = getWI(ip) === Op.GET_ITEM_VV;
+            const c = getW(vb + getWI(ip + 1));
+            const i = getW(vb + getWI(ip + 2));
+            if (c === NONE) unassigned(ip - ob + 1);
+            if (i === NONE) unassigned(ip - ob + 2);
             const item = listItemWord(c, i);
             if (item >= 0) {
               if (get) setW(sb + sp++, getW(item));
               else setW(item, getW(sb + --sp));
-              pc += 3;
+              ip += 3;
               continue;
             }
             // c and i are variables and v is on the stack: rooted while a user get/set runs.
             setI(f, FrameF.sp, sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             vs.curBuiltin = get ? itemBuiltin(c, special.listGet, special.dictGet, special.stringGet) : itemBuiltin(c, special.listSet, special.dictSet, 0);
             const r = get ? rt.getItem(c, i) : rt.setItem(c, i, getW(sb + sp - 1));
             vs.curBuiltin = 0;
             if (!get) sp--;
             if (r === NONE) break; // failed: handled after the switch
             if (get) setW(sb + sp++, r);
-            pc += 3;
+            ip += 3;
             continue;
           }
           case Op.COMPARE_BRANCH: {
             const b = getW(sb + sp - 1);
             const a = getW(sb + sp - 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
-            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
+            else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
             sp -= 2;
-            pc = ok ? pc + 3 : getWI(ob + pc + 2);
+            ip = ok ? ip + 3 : ob + getWI(ip + 2);
             continue;
           }
           // -- Operators with named operands (LOAD_VARs and INTs fused in) --------------
@@ -734,36 +736,36 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
           case Op.ARITH_VI:
           case Op.ASSIGN_ARITH_VV:
           case Op.ASSIGN_ARITH_VI: {
-            const assign = getWI(ob + pc) === Op.ASSIGN_ARITH_VV || getWI(ob + pc) === Op.ASSIGN_ARITH_VI ? 1 : 0;
-            const a = getW(vb + getWI(ob + pc + 2 + assign));
-            if (a === NONE) unassigned(pc + 2 + assign);
-            const byVar = getWI(ob + pc) === Op.ARITH_VV || getWI(ob + pc) === Op.ASSIGN_ARITH_VV;
-            const b = byVar ? getW(vb + getWI(ob + pc + 3 + assign)) : small(getWI(ob + pc + 3 + assign));
-            if (b === NONE) unassigned(pc + 3 + assign);
-            const k = getWI(ob + pc + 1 + assign);
+            const assign = getWI(ip) === Op.ASSIGN_ARITH_VV || getWI(ip) === Op.ASSIGN_ARITH_VI ? 1 : 0;
+            const a = getW(vb + getWI(ip + 2 + assign));
+            if (a === NONE) unassigned(ip - ob + 2 + assign);
+            const byVar = getWI(ip) === Op.ARITH_VV || getWI(ip) === Op.ASSIGN_ARITH_VV;
+            const b = byVar ? getW(vb + getWI(ip + 3 + assign)) : small(getWI(ip + 3 + assign));
+            if (b === NONE) unassigned(ip - ob + 3 + assign);
+            const k = getWI(ip + 1 + assign);
             let r = arithFast(k, a, b);
             if (r === NONE) {
               setI(f, FrameF.sp, sp);
-              setI(f, FrameF.pc, pc);
+              setI(f, FrameF.pc, ip - ob);
               r = rt.arith(Op.ADD + k, a, b);
               if (r === NONE) break; // failed: handled after the switch
             }
-            if (assign === 1) setW(vb + getWI(ob + pc + 1), r);
+            if (assign === 1) setW(vb + getWI(ip + 1), r);
             else setW(sb + sp++, r);
-            pc += 4 + assign;
+            ip += 4 + assign;
             continue;
           }
           case Op.ARITH_SV:
           case Op.ARITH_SI: {
             const a = getW(sb + sp - 1);
-            const b = getWI(ob + pc) === Op.ARITH_SV ? getW(vb + getWI(ob + pc + 2)) : small(getWI(ob + pc + 2));
-            if (b === NONE) unassigned(pc + 2);
-            const k = getWI(ob + pc + 1);
+            const b = getWI(ip) === Op.ARITH_SV ? getW(vb + getWI(ip + 2)) : small(getWI(ip + 2));
+            if (b === NONE) unassigned(ip - ob + 2);
+            const k = getWI(ip + 1);
             let r = arithFast(k, a, b);
             if (r === NONE) {
               // The left operand stays on the stack (rooted) while Converge code may run.
               setI(f, FrameF.sp, sp);
-              setI(f, FrameF.pc, pc);
+              setI(f, FrameF.pc, ip - ob);
               r = rt.arith(Op.ADD + k, a, b);
               if (r === NONE) {
                 sp--;
@@ -771,72 +773,72 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               }
             }
             setW(sb + sp - 1, r);
-            pc += 3;
+            ip += 3;
             continue;
           }
           case Op.COMPARE_BRANCH_VV:
           case Op.COMPARE_BRANCH_VI: {
-            const a = getW(vb + getWI(ob + pc + 2));
-            if (a === NONE) unassigned(pc + 2);
-            const b = getWI(ob + pc) === Op.COMPARE_BRANCH_VV ? getW(vb + getWI(ob + pc + 3)) : small(getWI(ob + pc + 3));
-            if (b === NONE) unassigned(pc + 3);
+            const a = getW(vb + getWI(ip + 2));
+            if (a === NONE) unassigned(ip - ob + 2);
+            const b = getWI(ip) === Op.COMPARE_BRANCH_VV ? getW(vb + getWI(ip + 3)) : small(getWI(ip + 3));
+            if (b === NONE) unassigned(ip - ob + 3);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
-            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
-            pc = ok ? pc + 5 : getWI(ob + pc + 4);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
+            else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
+            ip = ok ? ip + 5 : ob + getWI(ip + 4);
             continue;
           }
           case Op.COMPARE_BRANCH_SV:
           case Op.COMPARE_BRANCH_SI:
           case Op.COMPARE_BRANCH_SB: {
             const a = getW(sb + sp - 1);
-            const op = getWI(ob + pc);
-            const b = op === Op.COMPARE_BRANCH_SV ? getW(vb + getWI(ob + pc + 2)) : op === Op.COMPARE_BRANCH_SI ? small(getWI(ob + pc + 2)) : builtinObject(getWI(ob + pc + 2));
-            if (b === NONE) unassigned(pc + 2);
+            const op = getWI(ip);
+            const b = op === Op.COMPARE_BRANCH_SV ? getW(vb + getWI(ip + 2)) : op === Op.COMPARE_BRANCH_SI ? small(getWI(ip + 2)) : builtinObject(getWI(ip + 2));
+            if (b === NONE) unassigned(ip - ob + 2);
             let ok: boolean;
-            if (bothSmall(a, b)) ok = smallHolds(getWI(ob + pc + 1), a, b);
-            else ok = compareValues(getWI(ob + pc + 1), a, b, f, pc, sp);
+            if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
+            else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
             sp--;
-            pc = ok ? pc + 4 : getWI(ob + pc + 3);
+            ip = ok ? ip + 4 : ob + getWI(ip + 3);
             continue;
           }
           case Op.GET_SLOT_VAR: {
-            const o = getW(vb + getWI(ob + pc + 1));
-            if (o === NONE) unassigned(pc + 1);
+            const o = getW(vb + getWI(ip + 1));
+            if (o === NONE) unassigned(ip - ob + 1);
             if (!isSmall(o) && typeId(o) === T.Object) {
-              const e = icw + 3 * pc;
+              const e = icb + 3 * ip;
               if (getWI(e) === getI(o, ObjectF.map) && getWI(e + 1) === 0) {
                 const idx = getWI(e + 2) >> 1;
                 const inl = (objBytes(o) - ObjectF.SIZE) >> 2;
                 const v = idx < inl ? getItem(o, ObjectF.SIZE, idx) : getItem(getV(o, ObjectF.spill), VArrayF.SIZE, idx - inl);
                 if (isSmall(v) || typeId(v) !== T.Func) {
                   setW(sb + sp++, v);
-                  pc += 3;
+                  ip += 3;
                   continue;
                 }
               }
             }
             setW(sb + sp++, o); // rooted while the lookup runs
-            setW(sb + sp - 1, slotFor(o, getWI(ob + pc + 2), icw + 3 * pc));
-            pc += 3;
+            setW(sb + sp - 1, slotFor(o, getWI(ip + 2), icb + 3 * ip));
+            ip += 3;
             continue;
           }
           default:
-            throw new Error(`internal error: bad opcode ${getWI(ob + pc)} at pc ${pc}`);
+            throw new Error(`internal error: bad opcode ${getWI(ip)} at pc ${ip - ob}`);
         }
-        // Only failing instructions get here (the others `continue`), with pc still
+        // Only failing instructions get here (the others `continue`), with ip still
         // at the failing instruction and sp already below its operands.
         {
-          const r = failNow(f, sb, pc);
+          const r = failNow(f, sb, ip - ob);
           if (r >= 0) {
-            pc = r;
+            ip = ob + r;
             sp = failOut.sp;
             continue;
           }
           if (r === FN_RESUME_FRAME) {
             // The generator's traceback entries sit under this instruction.
             setI(f, FrameF.sp, failOut.sp);
-            setI(f, FrameF.pc, pc);
+            setI(f, FrameF.pc, ip - ob);
             next = failOut.resume;
             setI(next, FrameF.parent, f);
             break dispatch;
@@ -848,7 +850,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
       }
       f = next;
     } catch (e) {
-      setI(f, FrameF.pc, faultPc >= 0 ? faultPc : pc);
+      setI(f, FrameF.pc, faultPc >= 0 ? faultPc : ip - ob);
       faultPc = -1;
       setI(f, FrameF.sp, sp);
       const exc = asConvergeException(e);

@@ -5,6 +5,11 @@
 // raises `gcWanted` once enough has been allocated, and the interpreter collects at its
 // next safepoint. Every object comes back zeroed with its header written. Unused space
 // always carries a Free header, so the heap can be walked object by object.
+//
+// The fast path checks one bound, `end`: the current run's limit, or earlier, where the
+// bytes allocated since the last collection would pass the collection threshold. Bytes
+// are counted when a window [windowStart, end) is closed, not at every allocation, so
+// allocating a Float is a compare, two stores and the value's store.
 
 import { I32, ensureHeap } from './heap.js';
 import { T } from './layout.js';
@@ -27,10 +32,14 @@ export const state = {
   /** The current allocation region [cur, limit). */
   cur: 8,
   limit: 8,
+  /** The fast path's bound (<= limit); see openWindow. */
+  end: 8,
+  /** Bytes in [windowStart, cur) are allocated but not yet counted in `allocated`. */
+  windowStart: 8,
   /** Free runs left by the last sweep: [start, bytes] pairs in address order, from runIndex on. */
   runs: [] as number[],
   runIndex: 0,
-  /** Bytes allocated since the last collection. */
+  /** Bytes allocated since the last collection, up to windowStart. */
   allocated: 0,
   /** Collect when `allocated` passes this. */
   threshold: 8 * 1024 * 1024,
@@ -59,10 +68,34 @@ export function writeFree(p: number, bytes: number): void {
   }
 }
 
+/** Counts the bytes allocated in the current window. */
+function closeWindow(): void {
+  state.allocated += state.cur - state.windowStart;
+  state.windowStart = state.cur;
+}
+
+/**
+ * Starts a window at cur. It ends at the region's limit, or where allocation passes the
+ * threshold (unless a collection is already wanted), so the fast path never needs to count.
+ */
+export function openWindow(): void {
+  state.windowStart = state.cur;
+  const budget = state.threshold - state.allocated;
+  state.end = state.gcWanted || budget >= state.limit - state.cur ? state.limit : state.cur + Math.max(budget, 0);
+}
+
+/** Asks for a collection at the next allocation (and so at the next safepoint after it). */
+export function collectSoon(): void {
+  closeWindow();
+  state.threshold = 0;
+  openWindow();
+}
+
 /** Closes the current region, leaving its unused tail walkable. */
 export function retireRegion(): void {
+  closeWindow();
   if (state.limit > state.cur) writeFree(state.cur, state.limit - state.cur);
-  state.cur = state.limit;
+  state.cur = state.windowStart = state.end = state.limit;
 }
 
 function refill(bytes: number): void {
@@ -95,17 +128,27 @@ function refill(bytes: number): void {
 export function allocPartlyZeroed(type: T, bytes: number, zeroBytes: number): number {
   bytes = (bytes + 7) & ~7;
   let p = state.cur;
-  if (p + bytes > state.limit) {
-    refill(bytes);
-    p = state.cur;
-  }
-  state.cur = p + bytes;
+  if (p + bytes > state.end) p = allocSlow(bytes);
+  else state.cur = p + bytes;
   const w = p >> 2;
   I32[w] = headerOf(type, bytes);
   const end = w + (zeroBytes >> 2);
   for (let i = w + 1; i < end; i++) I32[i] = 0;
+  return p;
+}
+
+/**
+ * The window is over: counts it and the new object, raises gcWanted once past the
+ * threshold, moves to a run with room if needed, and opens the next window.
+ */
+function allocSlow(bytes: number): number {
+  closeWindow();
   state.allocated += bytes;
   if (state.allocated > state.threshold) state.gcWanted = true;
+  if (state.cur + bytes > state.limit) refill(bytes);
+  const p = state.cur;
+  state.cur = p + bytes;
+  openWindow();
   return p;
 }
 

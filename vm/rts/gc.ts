@@ -6,7 +6,7 @@
 
 import { I32 } from './heap.js';
 import { FIXED_SIZE, PTR_FIELDS, T, TAIL_TRACED, FrameF, VArrayF } from './layout.js';
-import { state, retireRegion, writeFree } from './alloc.js';
+import { state, retireRegion, writeFree, openWindow } from './alloc.js';
 import type { Value } from './value.js';
 
 // Marks live in a side bitmap, one bit per 8-byte granule of the heap (so one 32-bit
@@ -163,7 +163,7 @@ function sweep(): void {
   state.top = end;
   state.runs = runs;
   state.runIndex = 0;
-  state.cur = state.limit = state.top;
+  state.cur = state.limit = state.end = state.windowStart = state.top;
   gcStats.liveBytes = live;
   gcStats.freedBytes = freed;
   gcStats.heapBytes = state.top;
@@ -194,4 +194,5 @@ export function collect(): void {
   // Grow the budget with the live size (the heap may reach three times the live data), so
   // marking work stays proportional to allocation.
   state.threshold = Math.max(8 * 1024 * 1024, 2 * gcStats.liveBytes);
+  openWindow();
 }
