@@ -189,7 +189,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             continue;
           }
           case Op.IS_ASSIGNED:
-            ip = getW(vb + getWI(ip + 1)) !== NONE ? ob + getWI(ip + 2) : ip + 3;
+            ip = getW(vb + getWI(ip + 1)) !== NONE ? getWI(ip + 2) : ip + 3;
             continue;
           case Op.POP:
             sp--;
@@ -231,17 +231,17 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             break; // handled after the switch
           case Op.BRANCH: {
             const target = getWI(ip + 1);
-            if (target < ip - ob) {
+            if (target < ip) {
               // A loop's back edge: a safepoint (and where can_enter_jit will go).
               setI(f, FrameF.sp, sp);
               safepoint();
               if (--budget === 0) {
-                setI(f, FrameF.pc, target);
+                setI(f, FrameF.pc, target - ob);
                 sliceResume = f;
                 return SLICE_OVER;
               }
             }
-            ip = ob + target;
+            ip = target;
             continue;
           }
           case Op.EYIELD: {
@@ -726,7 +726,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
             else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
             sp -= 2;
-            ip = ok ? ip + 3 : ob + getWI(ip + 2);
+            ip = ok ? ip + 3 : getWI(ip + 2);
             continue;
           }
           // -- Operators with named operands (LOAD_VARs and INTs fused in) --------------
@@ -785,7 +785,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             let ok: boolean;
             if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
             else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
-            ip = ok ? ip + 5 : ob + getWI(ip + 4);
+            ip = ok ? ip + 5 : getWI(ip + 4);
             continue;
           }
           case Op.COMPARE_BRANCH_SV:
@@ -799,7 +799,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             if (bothSmall(a, b)) ok = smallHolds(getWI(ip + 1), a, b);
             else ok = compareValues(getWI(ip + 1), a, b, f, ip - ob, sp);
             sp--;
-            ip = ok ? ip + 4 : ob + getWI(ip + 3);
+            ip = ok ? ip + 4 : getWI(ip + 3);
             continue;
           }
           case Op.GET_SLOT_VAR: {

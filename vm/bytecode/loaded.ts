@@ -66,7 +66,8 @@ export interface LoadedCode {
   /**
    * Heap word index of a copy of ops, which the interpreter reads: V8 folds the heap view
    * into its code as a constant, where a per-code typed array is checked and reloaded at
-   * every dispatch (2-9% less time on most benchmarks, measured).
+   * every dispatch (2-9% less time on most benchmarks, measured). In the copy, names are
+   * symbols and jump targets are heap word indexes (modules.ts heapCopy).
    */
   readonly opsWord: number;
   /** Heap word index of the unit's constants (the module's VArray), which CONST reads. */

@@ -88,7 +88,9 @@ export function loadUnit(def: UnitDef): LoadedUnit {
 /**
  * Copies (verified) instructions into a permanent Bytes object, never traced: the word
  * index of the first. The interpreter reads them there (LoadedCode.opsWord), with each
- * `name` operand already resolved from its constant index to the name's symbol.
+ * `name` operand already resolved from its constant index to the name's symbol, and each
+ * jump's target made the heap word index of its instruction (the interpreter's ip). A
+ * marker's target stays a pc: it is kept in the frame, like the pc of a suspended frame.
  */
 function heapCopy(ops: Int32Array, nameSyms: Int32Array): number {
   const p = alloc(T.Bytes, BytesF.SIZE + 4 * ops.length);
@@ -98,7 +100,11 @@ function heapCopy(ops: Int32Array, nameSyms: Int32Array): number {
   for (let pc = 0; pc < ops.length; pc += instrWords(ops[pc])) {
     const kinds = OPS[ops[pc]].operands;
     setWI(w + pc, ops[pc]);
-    for (let k = 0; k < kinds.length; k++) setWI(w + pc + 1 + k, kinds[k] === 'name' ? nameSyms[ops[pc + 1 + k]] : ops[pc + 1 + k]);
+    const jump = OPS[ops[pc]].flow === 'branch' || OPS[ops[pc]].flow === 'goto';
+    for (let k = 0; k < kinds.length; k++) {
+      const x = ops[pc + 1 + k];
+      setWI(w + pc + 1 + k, kinds[k] === 'name' ? nameSyms[x] : kinds[k] === 'target' && jump ? w + x : x);
+    }
   }
   return w;
 }
