@@ -3,7 +3,8 @@
 // exception frames) live on that stack as small integers; ffp/gfp/xfp index the
 // innermost of each kind (-1 = none). The header (vm/rts/schema.ts) is only what the
 // interpreter cannot get from elsewhere: caller, variables (or closure), pc, sp, the
-// three marker indexes, mode, code id, call depth and the number of inline locals.
+// three marker indexes, mode, code (its instructions' heap word index, see CodeWord),
+// call depth and the number of inline locals.
 
 import { alloc, allocPartlyZeroed } from '../rts/alloc.js';
 import { addCollectHook } from '../rts/gc.js';
@@ -71,7 +72,7 @@ export function allocFrame(code: LoadedCode, vars: Value, parent: number, mode: 
   const w = f >> 2;
   const lb = w + (FrameF.SIZE >> 2);
   for (let i = 0; i < nlocals; i++) setWI(lb + i, 0);
-  writeHeader(w, code.id, vars, parent, mode, nlocals);
+  writeHeader(w, code.opsWord, vars, parent, mode, nlocals);
   return f;
 }
 
@@ -80,7 +81,7 @@ export function frameBytes(maxStack: number, nlocals: number): number {
   return (FrameF.SIZE + 4 * (nlocals + Math.max(1, maxStack)) + 7) & ~7;
 }
 
-function writeHeader(w: number, codeId: number, vars: Value, parent: number, mode: number, nlocals: number): void {
+function writeHeader(w: number, ops: number, vars: Value, parent: number, mode: number, nlocals: number): void {
   setWI(w + (FrameF.nlocals >> 2), nlocals);
   setWI(w + (FrameF.parent >> 2), parent);
   setW(w + (FrameF.vars >> 2), vars);
@@ -90,7 +91,7 @@ function writeHeader(w: number, codeId: number, vars: Value, parent: number, mod
   setWI(w + (FrameF.gfp >> 2), -1);
   setWI(w + (FrameF.xfp >> 2), -1);
   setWI(w + (FrameF.mode >> 2), mode);
-  setWI(w + (FrameF.code >> 2), codeId);
+  setWI(w + (FrameF.ops >> 2), ops);
   const depth = parent === 0 ? 0 : getI(parent, FrameF.depth) + 1;
   setWI(w + (FrameF.depth >> 2), depth);
   if (depth > MAX_DEPTH) raise('VM_Exception', `Maximum recursion depth (${MAX_DEPTH}) exceeded.`);
@@ -114,7 +115,7 @@ export function enterFrame(code: LoadedCode, closure: Value, src: number, parent
     if (np > 2) setWI(lb + 2, getWI(src + 2));
   } else for (let i = 0; i < np; i++) setWI(lb + i, getWI(src + i));
   for (let i = np; i < nv; i++) setWI(lb + i, 0);
-  writeHeader(w, code.id, closure, parent, mode, nv);
+  writeHeader(w, code.opsWord, closure, parent, mode, nv);
   return f;
 }
 

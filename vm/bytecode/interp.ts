@@ -15,7 +15,7 @@ import { NONE, asValue, bothSmall, fitsSmall, isSmall, small, smallOf, type Valu
 import { allocList, allocObject, listPush, listGet, mkFloat, strCmp, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
-import { codes } from './loaded.js';
+import { codes, CodeWord } from './loaded.js';
 import { Mode, enterFrame, frameForCall, frameForCode, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
@@ -102,22 +102,22 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
       sliceResume = f;
       return SLICE_OVER;
     }
-    const code = codes[getI(f, FrameF.code)];
     // The instructions, read from their copy in the heap: the heap view is a constant in
     // V8's code, a per-code typed array would be checked and reloaded at every dispatch.
-    const ob = code.opsWord;
+    // The words before them say the rest of what entering the frame needs (CodeWord).
+    const ob = getI(f, FrameF.ops);
     // Inline cache of the instruction at ip: icb + 3 * ip.
-    const icb = code.icWord - 3 * ob;
-    const cw = code.constsWord;
-    const unit = code.unit;
+    const icb = getWI(ob + CodeWord.ic) - 3 * ob;
+    const cw = getWI(ob + CodeWord.consts);
     let ip = ob + getI(f, FrameF.pc); // word index of the current instruction in the heap
     let sp = getI(f, FrameF.sp);
     // Locals are inline in the frame before the stack (Frame.vars is then the closure),
     // or in a Vars object that closures share (whose parent is the closure).
     const sb = ((f + FrameF.SIZE) >> 2) + getI(f, FrameF.nlocals);
     const vars = getV(f, FrameF.vars);
-    const vb = code.inlineVars ? (f + FrameF.SIZE) >> 2 : (addr(vars) + VarsF.SIZE) >> 2;
-    const outer = code.inlineVars ? vars : getV(vars, VarsF.parent);
+    const inlineVars = getWI(ob + CodeWord.inlineVars) !== 0;
+    const vb = inlineVars ? (f + FrameF.SIZE) >> 2 : (addr(vars) + VarsF.SIZE) >> 2;
+    const outer = inlineVars ? vars : getV(vars, VarsF.parent);
     vs.curFrame = f;
     let next = 0; // frame to switch to, when a case sets it
     try {
@@ -136,7 +136,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             ip += 2;
             continue;
           case Op.MODULE:
-            setW(sb + sp++, unit.module);
+            setW(sb + sp++, codes[getWI(ob + CodeWord.id)].unit.module);
             ip += 1;
             continue;
           case Op.LOAD_VAR: {
@@ -451,7 +451,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             continue;
           }
           case Op.IMPORT: {
-            const m = unit.imports[getWI(ip + 1)];
+            const m = codes[getWI(ob + CodeWord.id)].unit.imports[getWI(ip + 1)];
             setI(f, FrameF.sp, sp);
             setI(f, FrameF.pc, ip - ob);
             const init = importModule(m, f);
@@ -464,6 +464,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             break dispatch;
           }
           case Op.FUNC_DEFN: {
+            const unit = codes[getWI(ob + CodeWord.id)].unit;
             const c = unit.codeIds[getWI(ip + 1)];
             setW(sb + sp++, rt.mkFunc(c, vars, unit.module));
             ip += 2;

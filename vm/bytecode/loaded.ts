@@ -1,9 +1,35 @@
 // Loaded code: the TypeScript-side records of modules and functions the VM has loaded.
-// Heap objects refer to them by index (Func.code, Frame.code, Module.unit), so the
+// Heap objects refer to them by index (Func.code, Module.unit; a frame by its code's
+// instructions, Frame.ops, see CodeWord), so the
 // interpreter can reach instruction arrays and constant tables without heap lookups.
 
 import type { CodeDef, UnitDef } from './unit.js';
 import type { Value } from '../rts/value.js';
+import { getI, getWI } from '../rts/ll.js';
+import { FrameF } from '../rts/layout.js';
+
+/**
+ * The words just before a code's instructions in their heap copy (LoadedCode.opsWord),
+ * which is what a frame names (Frame.ops): what the interpreter needs when it enters a
+ * frame, read from the heap rather than through the codes array and a LoadedCode
+ * object (a chain of dependent loads and map checks at every call, return and resume).
+ */
+export const enum CodeWord {
+  /** The code's id (index in `codes`). */
+  id = -4,
+  /** LoadedCode.icWord. */
+  ic = -3,
+  /** LoadedCode.constsWord. */
+  consts = -2,
+  /** 1 if LoadedCode.inlineVars, else 0. */
+  inlineVars = -1,
+  SIZE = 4,
+}
+
+/** The code frame `f` runs. */
+export function codeOf(f: number): LoadedCode {
+  return codes[getWI(getI(f, FrameF.ops) + CodeWord.id)];
+}
 
 export interface LoadedUnit {
   readonly index: number;

@@ -8,7 +8,7 @@ import { addr, getI, getW, setI, setW, typeId } from '../rts/ll.js';
 import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { genNext } from '../builtins/gen.js';
-import { codes } from './loaded.js';
+import { codeOf } from './loaded.js';
 
 export const FAIL_UP = -1;
 /** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
@@ -52,7 +52,7 @@ export const failOut = { sp: 0, resume: 0 };
 
 export function failNow(f: number, sb: number, pc: number): number {
   // A static failure range around pc is the innermost frame (it contains no markers).
-  const code = codes[getI(f, FrameF.code)];
+  const code = codeOf(f);
   if (code.failAt !== null) {
     const k = code.failAt[pc] - 1;
     if (k >= 0) {

@@ -11,7 +11,7 @@ import { addPermanentRoot } from '../rts/gc.js';
 import { allocString, allocVArray, mkFloat, mkIntBig, strFromJs, sym, symName } from '../rts/objects.js';
 import { K, raise, hooks, getSlot } from '../builtins/kernel.js';
 import { setModulePseudo } from '../builtins/operators.js';
-import { codes, units, type LoadedUnit } from './loaded.js';
+import { codes, units, CodeWord, type LoadedUnit } from './loaded.js';
 import { allocVars, frameBytes, frameForInit, Mode } from './frames.js';
 import type { UnitDef } from './unit.js';
 import { OPS, Op, instrWords } from './opcodes.js';
@@ -64,20 +64,23 @@ export function loadUnit(def: UnitDef): LoadedUnit {
   def.codes.forEach((c, i) => {
     unit.codeIds.push(codes.length);
     const inlineVars = i !== 0 && !definesFunctions(c.ops);
+    const id = codes.length;
+    const icWord = cacheWords(3 * c.ops.length);
+    const constsWord = (addr(ca) + VArrayF.SIZE) >> 2;
     codes.push({
-      id: codes.length,
+      id,
       def: c,
       ops: c.ops,
       unit,
       codeIndex: i,
       inlineVars,
       failAt: failRangeMap(c.ops.length, c.failRanges),
-      icWord: cacheWords(3 * c.ops.length),
+      icWord,
       exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
       frameBytes: frameBytes(c.maxStack, c.nVars),
       nVars: c.nVars,
-      opsWord: heapCopy(c.ops, nameSyms),
-      constsWord: (addr(ca) + VArrayF.SIZE) >> 2,
+      opsWord: heapCopy(c.ops, nameSyms, [id, icWord, constsWord, inlineVars ? 1 : 0]),
+      constsWord,
     });
   });
   units.push(unit);
@@ -91,12 +94,15 @@ export function loadUnit(def: UnitDef): LoadedUnit {
  * `name` operand already resolved from its constant index to the name's symbol, and each
  * jump's target made the heap word index of its instruction (the interpreter's ip). A
  * marker's target stays a pc: it is kept in the frame, like the pc of a suspended frame.
+ * The words of `header` (CodeWord order) come first.
  */
-function heapCopy(ops: Int32Array, nameSyms: Int32Array): number {
-  const p = alloc(T.Bytes, BytesF.SIZE + 4 * ops.length);
-  setI(p, BytesF.len, 4 * ops.length);
+function heapCopy(ops: Int32Array, nameSyms: Int32Array, header: readonly number[]): number {
+  const bytes = 4 * (CodeWord.SIZE + ops.length);
+  const p = alloc(T.Bytes, BytesF.SIZE + bytes);
+  setI(p, BytesF.len, bytes);
   addPermanentRoot(val(p));
-  const w = (p + BytesF.SIZE) >> 2;
+  const w = ((p + BytesF.SIZE) >> 2) + CodeWord.SIZE;
+  for (let k = 0; k < CodeWord.SIZE; k++) setWI(w - CodeWord.SIZE + k, header[k]);
   for (let pc = 0; pc < ops.length; pc += instrWords(ops[pc])) {
     const kinds = OPS[ops[pc]].operands;
     setWI(w + pc, ops[pc]);

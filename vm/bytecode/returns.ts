@@ -6,14 +6,14 @@ import { getI, getV, getW, getWI, setI, setW, setWI } from '../rts/ll.js';
 import { NONE, smallOf, type Value } from '../rts/value.js';
 import { EXC, ConvergeThrow, raise, mkException } from '../builtins/kernel.js';
 import { instrWords } from './opcodes.js';
-import { codes } from './loaded.js';
+import { codeOf } from './loaded.js';
 import { Mode, isHostMode, recycleFrame, stackBase } from './frames.js';
 import { vs } from './state.js';
 import { copySegment, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
 
 /** The module a module-initialisation frame initialises: its code's. */
 function moduleOf(f: number): Value {
-  return codes[getI(f, FrameF.code)].unit.module;
+  return codeOf(f).unit.module;
 }
 
 /**
@@ -31,7 +31,7 @@ export function returnFromFrame(f: number, v: Value): number {
   const psb = stackBase(parent);
   let psp = getI(parent, FrameF.sp);
   const ppc = getI(parent, FrameF.pc);
-  const pcode = codes[getI(parent, FrameF.code)];
+  const pcode = codeOf(parent);
   if (mode === Mode.IMPORT) {
     setI(moduleOf(f), ModuleF.state, 2);
     setW(psb + psp++, moduleOf(f));

@@ -9,7 +9,7 @@ import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { allocVArray } from '../rts/objects.js';
 import { lineColumn } from '../../compiler/stage0/errors.js';
 import { builtins } from '../builtins/kernel.js';
-import { codes } from './loaded.js';
+import { codes, codeOf } from './loaded.js';
 import { Mode } from './frames.js';
 import { vs } from './state.js';
 
@@ -22,7 +22,7 @@ function chainPairs(f: number, curBuiltin: number, limit = Infinity): number[] {
   const pairs: number[] = [];
   if (curBuiltin > 0) pairs.push(-curBuiltin, 0);
   for (let fr = f; fr !== 0 && pairs.length < 2 * limit; fr = getI(fr, FrameF.parent)) {
-    pairs.push(getI(fr, FrameF.code), getI(fr, FrameF.pc));
+    pairs.push(codeOf(fr).id, getI(fr, FrameF.pc));
     const mode = getI(fr, FrameF.mode);
     if ((mode & 15) === Mode.HOST && mode >> 4 > 0) pairs.push(-(mode >> 4), 0);
   }

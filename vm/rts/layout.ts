@@ -195,7 +195,7 @@ export const enum FrameF {
   gfp = 24, // i32
   xfp = 28, // i32
   mode = 32, // i32
-  code = 36, // i32
+  ops = 36, // i32
   depth = 40, // i32
   nlocals = 44, // i32
   SIZE = 48,

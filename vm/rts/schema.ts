@@ -93,7 +93,7 @@ export const STRUCTS = {
       ['gfp', 'i32'],
       ['xfp', 'i32'],
       ['mode', 'i32'],
-      ['code', 'i32'],
+      ['ops', 'i32'],
       ['depth', 'i32'],
       ['nlocals', 'i32'],
     ],
