@@ -77,15 +77,19 @@ function newFloat(a: Value[]): Value {
 
 // -- iter_to ------------------------------------------------------------------------------
 
-/** Small bounds: i = next value, j = limit, k = step, all in the small-int range. */
-const GEN_ITER_TO = defGen((g) => {
+/**
+ * Small bounds: i = next value, j = limit, k = step, all in the small-int range. The
+ * interpreter calls iterToNext itself when a `for` loop resumes one (the commonest loop).
+ */
+export function iterToNext(g: Value): Value {
   const i = getI(g, GenStateF.i);
   const to = getI(g, GenStateF.j);
   const step = getI(g, GenStateF.k);
   if (step > 0 ? i >= to : i <= to) return NONE;
   setI(g, GenStateF.i, i + step);
   return small(i);
-});
+}
+export const GEN_ITER_TO = defGen(iterToNext);
 
 /** Any bounds: a = next value, b = limit, c = step (Int values). */
 const GEN_ITER_TO_BIG = defGen((g) => {

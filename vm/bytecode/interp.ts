@@ -9,7 +9,7 @@
 
 import { state as heap, collectSoon } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
-import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF } from '../rts/layout.js';
+import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF, GenStateF } from '../rts/layout.js';
 import { addr, getF, getI, getItem, getV, getW, getWI, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
 import { NONE, asValue, bothSmall, fitsSmall, isSmall, small, smallOf, type Value } from '../rts/value.js';
 import { allocList, allocObject, listPush, listGet, mkFloat, strCmp, sym } from '../rts/objects.js';
@@ -20,6 +20,7 @@ import { Mode, enterFrame, frameForCall, frameForCode, normalMode } from './fram
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
 import { genNext } from '../builtins/gen.js';
+import { GEN_ITER_TO, iterToNext } from '../builtins/types-number.js';
 import { builtinObject } from '../builtins/builtin-objects.js';
 import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
@@ -830,6 +831,38 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
         // Only failing instructions get here (the others `continue`), with ip still
         // at the failing instruction and sp already below its operands.
         {
+          // The common cases first, inline: a static failure range, a failure frame, or
+          // a `for` over a builtin generator that has a next value. failNow has the rules.
+          const e = 2 * ip - ob + getWI(ob + CodeWord.nops); // failEntry(ob, ip - ob)
+          if (getWI(e) !== 0) {
+            sp = getWI(e + 1);
+            ip = ob + getWI(e) - 1;
+            continue;
+          }
+          const ffp = getI(f, FrameF.ffp);
+          if (ffp >= 0) {
+            const target = smallOf(getW(sb + ffp));
+            if (target !== FAIL_UP) {
+              setI(f, FrameF.ffp, smallOf(getW(sb + ffp + 1)));
+              setI(f, FrameF.gfp, smallOf(getW(sb + ffp + 2)));
+              sp = ffp;
+              ip = ob + target;
+              continue;
+            }
+            const g = getI(f, FrameF.gfp);
+            if (g >= 0) {
+              const callee = getW(sb + g + 2);
+              if (callee !== NONE && !isSmall(callee) && typeId(callee) === T.GenState && getI(callee, GenStateF.kind) === GEN_ITER_TO) {
+                const v = iterToNext(callee);
+                if (v !== NONE) {
+                  sp = copySegment(sb, g);
+                  setW(sb + sp++, v);
+                  ip = ob + smallOf(getW(sb + g));
+                  continue;
+                }
+              }
+            }
+          }
           const r = failNow(f, sb, ip - ob);
           if (r >= 0) {
             ip = ob + r;

@@ -16,14 +16,26 @@ import { FrameF } from '../rts/layout.js';
  */
 export const enum CodeWord {
   /** The code's id (index in `codes`). */
-  id = -4,
+  id = -5,
   /** LoadedCode.icWord. */
-  ic = -3,
+  ic = -4,
   /** LoadedCode.constsWord. */
-  consts = -2,
+  consts = -3,
   /** 1 if LoadedCode.inlineVars, else 0. */
-  inlineVars = -1,
-  SIZE = 4,
+  inlineVars = -2,
+  /**
+   * n, the number of instruction words. The static failure table follows them: two
+   * words per pc at ops + n + 2 * pc, [target pc + 1, stack depth] when pc is inside a
+   * static failure range (UnitDef.failRanges), else [0, 0]. Failing finds its range in
+   * one load instead of a search.
+   */
+  nops = -1,
+  SIZE = 5,
+}
+
+/** Heap word index of the static failure entry of pc in the code whose instructions start at ob. */
+export function failEntry(ob: number, pc: number): number {
+  return ob + getWI(ob + CodeWord.nops) + 2 * pc;
 }
 
 /** The code frame `f` runs. */
@@ -62,11 +74,6 @@ export interface LoadedCode {
    * can capture them (the code has no FUNC_DEFN) and it is not module initialisation code.
    */
   readonly inlineVars: boolean;
-  /**
-   * For each pc inside a static failure range, 4 * (range index) + 1; 0 elsewhere (null
-   * without ranges): failing finds its range in one load instead of a search.
-   */
-  readonly failAt: Int32Array | null;
   /**
    * Heap word index of the inline caches, three words per instruction (at 3 * pc), in a
    * permanent VArray: for slot lookups and method calls [map, class version, field] or

@@ -4,11 +4,11 @@
 // fail-up frame resumes its newest generator, or passes the failure outwards.
 
 import { T, FrameF } from '../rts/layout.js';
-import { addr, getI, getW, setI, setW, typeId } from '../rts/ll.js';
+import { addr, getI, getW, getWI, setI, setW, typeId } from '../rts/ll.js';
 import { NONE, small, smallOf, type Value } from '../rts/value.js';
 import { FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
 import { genNext } from '../builtins/gen.js';
-import { codeOf } from './loaded.js';
+import { failEntry } from './loaded.js';
 
 export const FAIL_UP = -1;
 /** Marker slot 2 of an alternation's generator marker (a call's holds the callee). */
@@ -52,14 +52,10 @@ export const failOut = { sp: 0, resume: 0 };
 
 export function failNow(f: number, sb: number, pc: number): number {
   // A static failure range around pc is the innermost frame (it contains no markers).
-  const code = codeOf(f);
-  if (code.failAt !== null) {
-    const k = code.failAt[pc] - 1;
-    if (k >= 0) {
-      const ranges = code.def.failRanges;
-      failOut.sp = ranges[k + 3];
-      return ranges[k + 2];
-    }
+  const e = failEntry(getI(f, FrameF.ops), pc);
+  if (getWI(e) !== 0) {
+    failOut.sp = getWI(e + 1);
+    return getWI(e) - 1;
   }
   for (;;) {
     const ffp = getI(f, FrameF.ffp);

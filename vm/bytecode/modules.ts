@@ -13,7 +13,7 @@ import { K, raise, hooks, getSlot } from '../builtins/kernel.js';
 import { setModulePseudo } from '../builtins/operators.js';
 import { codes, units, CodeWord, type LoadedUnit } from './loaded.js';
 import { allocVars, frameBytes, frameForInit, Mode } from './frames.js';
-import type { UnitDef } from './unit.js';
+import type { CodeDef, UnitDef } from './unit.js';
 import { OPS, Op, instrWords } from './opcodes.js';
 
 /** Module objects by module id. */
@@ -74,12 +74,11 @@ export function loadUnit(def: UnitDef): LoadedUnit {
       unit,
       codeIndex: i,
       inlineVars,
-      failAt: failRangeMap(c.ops.length, c.failRanges),
       icWord,
       exactArgs: inlineVars && !c.varargs ? c.nParams : -1,
       frameBytes: frameBytes(c.maxStack, c.nVars),
       nVars: c.nVars,
-      opsWord: heapCopy(c.ops, nameSyms, [id, icWord, constsWord, inlineVars ? 1 : 0]),
+      opsWord: heapCopy(c, nameSyms, [id, icWord, constsWord, inlineVars ? 1 : 0, c.ops.length]),
       constsWord,
     });
   });
@@ -94,10 +93,11 @@ export function loadUnit(def: UnitDef): LoadedUnit {
  * `name` operand already resolved from its constant index to the name's symbol, and each
  * jump's target made the heap word index of its instruction (the interpreter's ip). A
  * marker's target stays a pc: it is kept in the frame, like the pc of a suspended frame.
- * The words of `header` (CodeWord order) come first.
+ * The words of `header` (CodeWord order) come first, the static failure table last.
  */
-function heapCopy(ops: Int32Array, nameSyms: Int32Array, header: readonly number[]): number {
-  const bytes = 4 * (CodeWord.SIZE + ops.length);
+function heapCopy(c: CodeDef, nameSyms: Int32Array, header: readonly number[]): number {
+  const ops = c.ops;
+  const bytes = 4 * (CodeWord.SIZE + 3 * ops.length);
   const p = alloc(T.Bytes, BytesF.SIZE + bytes);
   setI(p, BytesF.len, bytes);
   addPermanentRoot(val(p));
@@ -112,6 +112,14 @@ function heapCopy(ops: Int32Array, nameSyms: Int32Array, header: readonly number
       setWI(w + pc + 1 + k, kinds[k] === 'name' ? nameSyms[x] : kinds[k] === 'target' && jump ? w + x : x);
     }
   }
+  // Verified ranges are disjoint and within the code; the rest of the table is zeroed.
+  const ranges = c.failRanges;
+  for (let k = 0; k < ranges.length; k += 4) {
+    for (let pc = ranges[k]; pc < ranges[k + 1]; pc++) {
+      setWI(w + ops.length + 2 * pc, ranges[k + 2] + 1);
+      setWI(w + ops.length + 2 * pc + 1, ranges[k + 3]);
+    }
+  }
   return w;
 }
 
@@ -121,14 +129,6 @@ function cacheWords(n: number): number {
   setI(a, VArrayF.len, n);
   addPermanentRoot(a);
   return (addr(a) + VArrayF.SIZE) >> 2;
-}
-
-function failRangeMap(nops: number, ranges: Int32Array): Int32Array | null {
-  if (ranges.length === 0) return null;
-  const m = new Int32Array(nops);
-  // Verified ranges are disjoint and within the code.
-  for (let k = 0; k < ranges.length; k += 4) m.fill(k + 1, ranges[k], ranges[k + 1]);
-  return m;
 }
 
 /** Does this (verified) code create closures? */
