@@ -2,8 +2,8 @@
 // runs of free space it found (neighbouring dead objects coalesced), in address order;
 // allocation bumps through the current run, moves to the next run that fits, and when
 // none is left extends the heap's top in chunks. Allocation never collects: it only
-// raises `gcWanted` once enough has been allocated, and the interpreter collects at its
-// next safepoint. Every object comes back zeroed with its header written. Unused space
+// raises the collection-wanted word (GC_WANTED_WORD) once enough has been allocated, and
+// the interpreter collects at its next safepoint. Every object comes back zeroed with its header written. Unused space
 // always carries a Free header, so the heap can be walked object by object.
 //
 // The fast path checks one bound, `end`: the current run's limit, or earlier, where the
@@ -43,8 +43,22 @@ export const state = {
   allocated: 0,
   /** Collect when `allocated` passes this. */
   threshold: 8 * 1024 * 1024,
-  gcWanted: false,
 };
+
+/**
+ * Heap word holding 1 when a collection is wanted (allocation passed the threshold, or
+ * --gc-stress): in the heap's unused first 8 bytes, so that safepoints test it with one
+ * load from a constant address rather than through an object.
+ */
+export const GC_WANTED_WORD = 1;
+
+export function gcWanted(): boolean {
+  return I32[GC_WANTED_WORD] !== 0;
+}
+
+export function setGcWanted(on: boolean): void {
+  I32[GC_WANTED_WORD] = on ? 1 : 0;
+}
 
 export function headerOf(type: number, bytes: number): number {
   return type | ((bytes >>> 3) << 8);
@@ -81,7 +95,7 @@ function closeWindow(): void {
 export function openWindow(): void {
   state.windowStart = state.cur;
   const budget = state.threshold - state.allocated;
-  state.end = state.gcWanted || budget >= state.limit - state.cur ? state.limit : state.cur + Math.max(budget, 0);
+  state.end = gcWanted() || budget >= state.limit - state.cur ? state.limit : state.cur + Math.max(budget, 0);
 }
 
 /** Asks for a collection at the next allocation (and so at the next safepoint after it). */
@@ -144,7 +158,7 @@ export function allocPartlyZeroed(type: T, bytes: number, zeroBytes: number): nu
 function allocSlow(bytes: number): number {
   closeWindow();
   state.allocated += bytes;
-  if (state.allocated > state.threshold) state.gcWanted = true;
+  if (state.allocated > state.threshold) setGcWanted(true);
   if (state.cur + bytes > state.limit) refill(bytes);
   const p = state.cur;
   state.cur = p + bytes;

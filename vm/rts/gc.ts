@@ -6,7 +6,7 @@
 
 import { I32 } from './heap.js';
 import { FIXED_SIZE, PTR_FIELDS, T, TAIL_TRACED, FrameF, VArrayF } from './layout.js';
-import { state, retireRegion, writeFree, openWindow } from './alloc.js';
+import { state, retireRegion, writeFree, openWindow, setGcWanted } from './alloc.js';
 import type { Value } from './value.js';
 
 // Marks live in a side bitmap, one bit per 8-byte granule of the heap (so one 32-bit
@@ -179,7 +179,7 @@ let stress = false;
 
 export function setGcStress(on: boolean): void {
   stress = on;
-  state.gcWanted = on || state.gcWanted;
+  if (on) setGcWanted(true);
 }
 
 /** Collects garbage. Only call at a safepoint: every live value must be reachable from roots. */
@@ -190,7 +190,7 @@ export function collect(): void {
   sweep();
   gcStats.collections++;
   state.allocated = 0;
-  state.gcWanted = stress;
+  setGcWanted(stress);
   // Grow the budget with the live size (the heap may reach three times the live data), so
   // marking work stays proportional to allocation.
   state.threshold = Math.max(8 * 1024 * 1024, 2 * gcStats.liveBytes);
