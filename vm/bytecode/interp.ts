@@ -872,7 +872,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                   const rp = smallOf(getW(sb + g));
                   ip = ob + rp;
                   // The loop's next iteration: a back edge (see below).
-                  if (getWI(GC_WANTED_WORD) !== 0) {
+                  if (--budget === 0 || getWI(GC_WANTED_WORD) !== 0) {
                     sliceResume = f;
                     exitPc = rp;
                     exitSp = sp;
@@ -889,11 +889,11 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             ip = ob + r;
             sp = failOut.sp;
             // Resuming a generator is a loop's next iteration (a `for` has no backward
-            // BRANCH), so it is a safepoint too: the slice ends and run() collects. The
-            // exit only writes module variables, which V8 compiles without feedback: a
-            // loop that first collects here mid-run is then not deoptimised (and an inline
-            // call of collect here measured up to 10% slower loops).
-            if (back && getWI(GC_WANTED_WORD) !== 0) {
+            // BRANCH): a back edge, which counts towards the slice and is a safepoint, where
+            // the slice ends and run() collects. The exit only writes module variables,
+            // which V8 compiles without feedback: a loop that first collects here mid-run
+            // is then not deoptimised (an inline call of collect measured up to 10% slower).
+            if (back && (--budget === 0 || getWI(GC_WANTED_WORD) !== 0)) {
               sliceResume = f;
               exitPc = r;
               exitSp = sp;
