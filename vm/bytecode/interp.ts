@@ -98,10 +98,12 @@ let slicesRun = 0;
  * many frame switches and loop back edges, to be called again at sliceResume. A program
  * runs in one call of run(), so without slices V8 would only ever run the dispatch loop
  * as on-stack-replaced code; called again and again, it gets optimised as a whole
- * function, which measured 4-17% faster on the benchmarks (dhrystone excepted: ~5%
- * slower when back edges count too, while fannkuch_redux gains 17% from them).
+ * function, which measured 4-17% faster on the benchmarks. On-stack-replaced code is
+ * slower (the heap views are not constants in it), and with slices of 10,000 V8 still
+ * sometimes settled on it after a deoptimisation: fannkuch_redux then took 1.05 s
+ * instead of 0.67 s in about half the runs. Slices of 1,000 end that; 3,000 did not.
  */
-const SLICE_SWITCHES = 10000;
+const SLICE_SWITCHES = 1000;
 const SLICE_OVER = asValue(-2);
 let sliceResume = 0;
 /** When >= 0, the pc and sp at which sliceResume resumes, not yet written to the frame. */
