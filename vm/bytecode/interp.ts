@@ -7,7 +7,7 @@
 // JIT hints (where they will go): the green key is (code id, pc) at backward BRANCHes
 // (can_enter_jit) and at the loop head (jit_merge_point); the frame is virtualizable.
 
-import { collectSoon, GC_WANTED_WORD } from '../rts/alloc.js';
+import { collectSoon, gcWanted } from '../rts/alloc.js';
 import { addRootScanner, collect, shadowMark, shadowPush, shadowPopTo } from '../rts/gc.js';
 import { T, FrameF, FuncF, PartialF, VarsF, VArrayF, ClassF, FloatF, ObjectF, ListF, GenStateF } from '../rts/layout.js';
 import { addr, getF, getI, getItem, getV, getW, getWI, objBytes, setI, setItem, setV, setW, typeId, val } from '../rts/ll.js';
@@ -15,7 +15,7 @@ import { NONE, asValue, bothSmall, fitsSmall, isSmall, small, smallOf, type Valu
 import { allocList, allocObject, listPush, listGet, mkFloat, strCmp, sym } from '../rts/objects.js';
 import { Creator, findField } from '../rts/classes.js';
 import { Op, CMP_IS, CMP_NOT, FAILURE_MARKER_SLOTS, GEN_MARKER_SLOTS, EXCEPTION_MARKER_SLOTS } from './opcodes.js';
-import { codes, CodeWord } from './loaded.js';
+import { codes, CodeWord, failEntry } from './loaded.js';
 import { Mode, enterFrame, frameForCall, frameForCode, normalMode } from './frames.js';
 import { K, ConvergeThrow, builtins, checkCount, raise, mkException } from '../builtins/kernel.js';
 import * as rt from '../builtins/operators.js';
@@ -26,7 +26,7 @@ import { recordChain } from './traceback.js';
 import { methodFor, methodIsBound, slotFor, storeSlot } from './lookup.js';
 import { importModule, moduleLookup, needsInit } from './modules.js';
 import { vs, special } from './state.js';
-import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failNow, failOut, FN_RESUME_FRAME } from './markers.js';
+import { FAIL_UP, EYIELD_TAG, segStart, copySegment, pushGenMarker, failMarkers, failOut, FN_RESUME_FRAME } from './markers.js';
 import { returnFromFrame, yieldFromFrame, unwind, asConvergeException } from './returns.js';
 
 export { special };
@@ -48,7 +48,7 @@ function unassigned(word: number): never {
 }
 
 function safepoint(): void {
-  if (getWI(GC_WANTED_WORD) !== 0) collect(); // always raised under --gc-stress
+  if (gcWanted()) collect(); // always raised under --gc-stress
 }
 
 // -- The dispatch loop ------------------------------------------------------------
@@ -305,11 +305,12 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             }
             if (isSmall(fn) || typeId(fn) !== T.Func) raise('Apply_Exception', `Do not know how to apply instance of '${rt.classPathOfValue(fn)}'.`);
             const codeId = getI(fn, FuncF.code);
-            const resumePc = ip - ob + (isMethod ? 3 : 2);
+            const callWords = isMethod ? 3 : 2;
+            const resumePc = ip - ob + callWords;
             if (codeId >= 0 && !gen && pre.length === 0) {
               const cc = codes[codeId];
               if (cc.exactArgs === (selfOnStack ? n + 1 : n)) {
-                next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(resumePc - (ip - ob)));
+                next = enterFrame(cc, getV(fn, FuncF.closure), selfOnStack ? sb + base : sb + base + 1, f, normalMode(callWords));
                 setI(f, FrameF.sp, base);
                 break dispatch;
               }
@@ -379,8 +380,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             }
             // A Converge function: a new frame, arguments bound straight from our stack.
             const callee = selfOnStack
-              ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : normalMode(resumePc - (ip - ob)))
-              : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : normalMode(resumePc - (ip - ob)));
+              ? frameForCall(fn, pre, sb + base, n + 1, f, gen ? Mode.GEN : normalMode(callWords))
+              : frameForCall(fn, pre, sb + base + 1, n, f, gen ? Mode.GEN : normalMode(callWords));
             if (gen) {
               const seg = segStart(f);
               pushGenMarker(f, sb, base, seg, val(callee), resumePc);
@@ -846,8 +847,8 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
         // at the failing instruction and sp already below its operands.
         {
           // The common cases first, inline: a static failure range, a failure frame, or
-          // a `for` over a builtin generator that has a next value. failNow has the rules.
-          const e = 2 * ip - ob + getWI(ob + CodeWord.nops); // failEntry(ob, ip - ob)
+          // a `for` over Int.iter_to that has a next value. failMarkers has the rules.
+          const e = failEntry(ob, ip - ob);
           if (getWI(e) !== 0) {
             sp = getWI(e + 1);
             ip = ob + getWI(e) - 1;
@@ -874,7 +875,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
                   const rp = smallOf(getW(sb + g));
                   ip = ob + rp;
                   // The loop's next iteration: a back edge (see below).
-                  if (--budget === 0 || getWI(GC_WANTED_WORD) !== 0) {
+                  if (--budget === 0 || gcWanted()) {
                     sliceResume = f;
                     exitPc = rp;
                     exitSp = sp;
@@ -885,7 +886,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
               }
             }
           }
-          const r = failNow(f, sb, ip - ob);
+          const r = failMarkers(f, sb);
           if (r >= 0) {
             const back = ob + r < ip;
             ip = ob + r;
@@ -895,7 +896,7 @@ function runSlice(entry: number, f: number, shadowAtEntry: number): Value {
             // the slice ends and run() collects. The exit only writes module variables,
             // which V8 compiles without feedback: a loop that first collects here mid-run
             // is then not deoptimised (an inline call of collect measured up to 10% slower).
-            if (back && (--budget === 0 || getWI(GC_WANTED_WORD) !== 0)) {
+            if (back && (--budget === 0 || gcWanted())) {
               sliceResume = f;
               exitPc = r;
               exitSp = sp;

@@ -57,6 +57,11 @@ export function failNow(f: number, sb: number, pc: number): number {
     failOut.sp = getWI(e + 1);
     return getWI(e) - 1;
   }
+  return failMarkers(f, sb);
+}
+
+/** failNow's rules for a pc outside every static failure range: the markers decide. */
+export function failMarkers(f: number, sb: number): number {
   for (;;) {
     const ffp = getI(f, FrameF.ffp);
     if (ffp < 0) return FN_FUNC_FAILS;

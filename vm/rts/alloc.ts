@@ -3,8 +3,9 @@
 // allocation bumps through the current run, moves to the next run that fits, and when
 // none is left extends the heap's top in chunks. Allocation never collects: it only
 // raises the collection-wanted word (GC_WANTED_WORD) once enough has been allocated, and
-// the interpreter collects at its next safepoint. Every object comes back zeroed with its header written. Unused space
-// always carries a Free header, so the heap can be walked object by object.
+// the interpreter collects at its next safepoint. Every object comes back zeroed with its
+// header written. Unused space always carries a Free header, so the heap can be walked
+// object by object.
 //
 // The fast path checks one bound, `end`: the current run's limit, or earlier, where the
 // bytes allocated since the last collection would pass the collection threshold. Bytes
